@@ -1,0 +1,6 @@
+"""Event names published by the accounts domain."""
+
+AGENT_CREATED = "agent.created"
+AGENT_UPDATED = "agent.updated"
+TOKEN_CREATED = "api_token.created"
+TOKEN_REVOKED = "api_token.revoked"

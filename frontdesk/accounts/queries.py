@@ -1,0 +1,50 @@
+"""Access-checked reads of agents, teams and brands."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from frontdesk.accounts import errors, permissions
+from frontdesk.accounts.models import Agent, ApiToken, Team
+from frontdesk.core.errors import NotFound
+from frontdesk.core.models import Brand
+
+
+def brands_for(actor: Agent) -> QuerySet[Brand]:
+    ids = permissions.brand_ids(actor)
+    qs = Brand.objects.all() if ids is None else Brand.objects.filter(pk__in=ids)
+    return qs.order_by("name")
+
+
+def agents_for(actor: Agent, *, include_inactive: bool = False) -> QuerySet[Agent]:
+    """Colleagues the actor can see: agents sharing one of their brands (admins see all)."""
+    ids = permissions.brand_ids(actor)
+    qs = Agent.objects.all()
+    if ids is not None:
+        qs = qs.filter(Q(brands__in=ids) | Q(role="admin") | Q(pk=actor.pk)).distinct()
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("name", "id")
+
+
+def get_agent(actor: Agent, agent_id: int) -> Agent:
+    agent = agents_for(actor, include_inactive=True).filter(pk=agent_id).first()
+    if agent is None:
+        raise NotFound(f"Agent {agent_id} does not exist or is not visible to you.", code=errors.AGENT_NOT_FOUND)
+    return agent
+
+
+def teams_for(actor: Agent) -> QuerySet[Team]:
+    return Team.objects.filter(permissions.brand_scope(actor)).select_related("brand").order_by("brand__name", "name")
+
+
+def get_team(actor: Agent, team_id: int) -> Team:
+    team = teams_for(actor).filter(pk=team_id).first()
+    if team is None:
+        raise NotFound(f"Team {team_id} does not exist or is not visible to you.", code=errors.TEAM_NOT_FOUND)
+    return team
+
+
+def tokens_for(actor: Agent) -> QuerySet[ApiToken]:
+    qs = ApiToken.objects.select_related("agent")
+    return qs if permissions.is_admin(actor) else qs.filter(agent=actor)

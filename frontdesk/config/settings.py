@@ -1,0 +1,183 @@
+"""Settings, all read from the environment (see .env.example for every name and its default)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+load_dotenv(BASE_DIR / ".env")
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return env(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    return int(env(name, str(default)))
+
+
+DATA_DIR = Path(env("FRONTDESK_DATA_DIR", str(BASE_DIR / "data")))
+DEBUG = env_bool("FRONTDESK_DEBUG", False)
+# The fallback key only exists so that a checkout runs; `frontdesk serve` refuses it unless FRONTDESK_DEMO=1.
+INSECURE_DEFAULT_SECRET = "insecure-development-key-set-FRONTDESK_SECRET_KEY"
+SECRET_KEY = env("FRONTDESK_SECRET_KEY", INSECURE_DEFAULT_SECRET)
+ALLOWED_HOSTS = [h.strip() for h in env("FRONTDESK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")]
+CSRF_TRUSTED_ORIGINS = [o for o in env("FRONTDESK_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+SITE_URL = env("FRONTDESK_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "huey.contrib.djhuey",
+    "frontdesk.core",
+    "frontdesk.accounts",
+    "frontdesk.contacts",
+    "frontdesk.inboxes",
+    "frontdesk.tickets",
+    "frontdesk.api",
+    "frontdesk.workspace",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "frontdesk.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "frontdesk.config.urls"
+WSGI_APPLICATION = "frontdesk.config.wsgi.application"
+ASGI_APPLICATION = "frontdesk.config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+DATABASE_URL = env("FRONTDESK_DATABASE_URL", f"sqlite:///{DATA_DIR / 'frontdesk.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("FRONTDESK_DB_CONN_MAX_AGE", 60))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside the writer; IMMEDIATE takes the write lock up front so that two writers
+    # queue on busy_timeout instead of failing with "database is locked" on a lock upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = None
+    DATABASES["default"]["TEST"] = {"NAME": env("FRONTDESK_TEST_SQLITE", "") or None}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.Agent"
+AUTHENTICATION_BACKENDS = ["frontdesk.accounts.backends.EmailBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = env("FRONTDESK_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = Path(env("FRONTDESK_MEDIA_ROOT", str(DATA_DIR / "media")))
+MEDIA_URL = "/media/"  # never served directly: attachments go through an access-checked view
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Upload and body limits.
+ATTACHMENT_MAX_BYTES = env_int("FRONTDESK_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FRONTDESK_REQUEST_MAX_BYTES", 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# Security headers and cookies.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("FRONTDESK_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = env_int("FRONTDESK_SESSION_AGE", 14 * 24 * 3600)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Mail sent by the product itself (password reset); channel mail is configured per inbox.
+EMAIL_BACKEND = env("FRONTDESK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("FRONTDESK_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("FRONTDESK_EMAIL_PORT", 1025)
+EMAIL_HOST_USER = env("FRONTDESK_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("FRONTDESK_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("FRONTDESK_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("FRONTDESK_DEFAULT_FROM_EMAIL", "frontdesk@localhost")
+
+# API.
+API_RATE_LIMIT_PER_MINUTE = env_int("FRONTDESK_API_RATE_LIMIT_PER_MINUTE", 600)
+API_PAGE_SIZE_MAX = 100
+
+# Background jobs: SQLite-backed Huey on one machine, Redis when FRONTDESK_REDIS_URL is set.
+REDIS_URL = env("FRONTDESK_REDIS_URL", "")
+HUEY_IMMEDIATE = env_bool("FRONTDESK_TASKS_IMMEDIATE", False)
+if REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "frontdesk", "url": REDIS_URL, "immediate": HUEY_IMMEDIATE}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "frontdesk",
+        "filename": str(DATA_DIR / "tasks.sqlite3"),
+        "immediate": HUEY_IMMEDIATE,
+    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Realtime (WebSockets) are served by a separate ASGI process; the page connects to this URL.
+REALTIME_URL = env("FRONTDESK_REALTIME_URL", "")
+CHANNEL_LAYERS = (
+    {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    if REDIS_URL
+    else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("FRONTDESK_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,7 @@
+"""Error codes of the contacts domain."""
+
+CONTACT_NOT_FOUND = "contact_not_found"
+ORGANISATION_NOT_FOUND = "organisation_not_found"
+IDENTITY_TAKEN = "identity_taken"
+INVALID_IDENTITY = "invalid_identity"
+MERGE_INVALID = "merge_invalid"

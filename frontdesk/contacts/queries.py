@@ -1,0 +1,59 @@
+"""Access-checked reads of contacts and organisations."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from frontdesk.accounts import permissions
+from frontdesk.accounts.models import Agent
+from frontdesk.contacts import errors
+from frontdesk.contacts.models import Contact, ContactIdentity, Organisation
+from frontdesk.core.errors import NotFound
+
+
+def contacts_for(actor: Agent, *, search: str = "", organisation_id: int | None = None,
+                 brand_id: int | None = None) -> QuerySet[Contact]:
+    qs = (
+        Contact.objects.filter(permissions.brand_scope(actor), merged_into__isnull=True)
+        .select_related("organisation", "brand")
+        .prefetch_related(Prefetch("identities", queryset=ContactIdentity.objects.order_by("-is_primary", "id")))
+    )
+    if brand_id:
+        qs = qs.filter(brand_id=brand_id)
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    if search:
+        term = search.strip()
+        qs = qs.filter(Q(name__icontains=term) | Q(identities__value__icontains=term.lower())).distinct()
+    return qs.order_by("name", "id")
+
+
+def get_contact(actor: Agent, contact_id: int) -> Contact:
+    contact = (
+        Contact.objects.filter(permissions.brand_scope(actor), pk=contact_id)
+        .select_related("organisation", "brand", "merged_into")
+        .prefetch_related("identities")
+        .first()
+    )
+    if contact is None:
+        raise NotFound(f"Contact {contact_id} does not exist or is not visible to you.", code=errors.CONTACT_NOT_FOUND)
+    return contact
+
+
+def organisations_for(actor: Agent, *, search: str = "", brand_id: int | None = None) -> QuerySet[Organisation]:
+    qs = Organisation.objects.filter(permissions.brand_scope(actor)).select_related("brand")
+    if brand_id:
+        qs = qs.filter(brand_id=brand_id)
+    if search:
+        qs = qs.filter(name__icontains=search.strip())
+    return qs.annotate(contact_count=Count("contacts")).order_by("name", "id")
+
+
+def get_organisation(actor: Agent, organisation_id: int) -> Organisation:
+    org = Organisation.objects.filter(permissions.brand_scope(actor), pk=organisation_id).select_related("brand").first()
+    if org is None:
+        raise NotFound(
+            f"Organisation {organisation_id} does not exist or is not visible to you.",
+            code=errors.ORGANISATION_NOT_FOUND,
+        )
+    return org

@@ -1,0 +1,3 @@
+"""WebSocket routes (served by the ASGI process only)."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,11 @@
+"""Error codes of the tickets domain."""
+
+TICKET_NOT_FOUND = "ticket_not_found"
+MESSAGE_NOT_FOUND = "message_not_found"
+ATTACHMENT_NOT_FOUND = "attachment_not_found"
+ATTACHMENT_TOO_LARGE = "attachment_too_large"
+INVALID_FIELD = "invalid_field"
+INVALID_ASSIGNEE = "invalid_assignee"
+INVALID_TEAM = "invalid_team"
+REQUIRED_FIELD_MISSING = "required_field_missing"
+EMPTY_MESSAGE = "empty_message"

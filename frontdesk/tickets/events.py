@@ -1,0 +1,6 @@
+"""Event names published by the tickets domain. Payloads carry ids, never whole objects."""
+
+TICKET_CREATED = "ticket.created"
+TICKET_UPDATED = "ticket.updated"
+MESSAGE_CREATED = "message.created"
+REPLY_QUEUED = "message.reply_queued"

@@ -1,0 +1,114 @@
+"""Access-checked reads of tickets, conversations and timelines."""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+
+from frontdesk.accounts import permissions
+from frontdesk.accounts.models import Agent
+from frontdesk.core.errors import NotFound
+from frontdesk.tickets import errors, search
+from frontdesk.tickets.choices import PRIORITY_RANK, MessageKind
+from frontdesk.tickets.filters import SORTS, TicketFilter, filter_q
+from frontdesk.tickets.models import Attachment, Message, Tag, Ticket, TimelineEvent
+
+PRIORITY_RANK_EXPR = Case(
+    *[When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()],
+    default=Value(1),
+    output_field=IntegerField(),
+)
+
+
+def tickets_for(actor: Agent, f: TicketFilter | None = None) -> QuerySet[Ticket]:
+    """The tickets `actor` may see, narrowed by `f` and sorted; rows carry what a list shows (no N+1)."""
+    f = f or TicketFilter()
+    qs = Ticket.objects.filter(permissions.ticket_scope(actor)).filter(filter_q(actor, f))
+    if f.q:
+        ids = search.matching_ticket_ids(f.q)
+        qs = qs.filter(pk__in=ids or [])
+    if f.sort == "priority":
+        qs = qs.annotate(priority_rank=PRIORITY_RANK_EXPR)
+    return qs.order_by(*SORTS[f.sort])
+
+
+def with_list_columns(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return qs.select_related("requester", "assignee", "team", "brand").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.only("id", "name", "color"))
+    )
+
+
+def get_ticket(actor: Agent, ticket_id: int) -> Ticket:
+    ticket = (
+        Ticket.objects.filter(permissions.ticket_scope(actor), pk=ticket_id)
+        .select_related("requester", "requester__organisation", "assignee", "team", "brand", "inbox", "organisation")
+        .prefetch_related("tags", "followers")
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(f"Ticket {ticket_id} does not exist or is not visible to you.", code=errors.TICKET_NOT_FOUND)
+    return ticket
+
+
+def get_ticket_by_number(actor: Agent, number: int) -> Ticket:
+    ticket_id = Ticket.objects.filter(permissions.ticket_scope(actor), number=number).values_list("id", flat=True).first()
+    if ticket_id is None:
+        raise NotFound(f"Ticket #{number} does not exist or is not visible to you.", code=errors.TICKET_NOT_FOUND)
+    return get_ticket(actor, ticket_id)
+
+
+def conversation(actor: Agent, ticket: Ticket) -> QuerySet[Message]:
+    """All messages of a ticket the actor can see (access was checked when the ticket was fetched)."""
+    if not permissions.can_see_ticket(actor, ticket):
+        raise NotFound("Ticket not visible.", code=errors.TICKET_NOT_FOUND)
+    return (
+        Message.objects.filter(ticket=ticket)
+        .select_related("author_agent", "author_contact")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .order_by("created_at", "id")
+    )
+
+
+def public_messages(actor: Agent, ticket: Ticket) -> QuerySet[Message]:
+    return conversation(actor, ticket).filter(kind__in=[MessageKind.CUSTOMER, MessageKind.REPLY])
+
+
+def get_message(actor: Agent, message_id: int) -> Message:
+    message = (
+        Message.objects.filter(permissions.ticket_scope(actor, "ticket__"), pk=message_id)
+        .select_related("ticket", "author_agent", "author_contact")
+        .prefetch_related("attachments")
+        .first()
+    )
+    if message is None:
+        raise NotFound(f"Message {message_id} does not exist or is not visible to you.", code=errors.MESSAGE_NOT_FOUND)
+    return message
+
+
+def timeline(actor: Agent, ticket: Ticket) -> QuerySet[TimelineEvent]:
+    if not permissions.can_see_ticket(actor, ticket):
+        raise NotFound("Ticket not visible.", code=errors.TICKET_NOT_FOUND)
+    return TimelineEvent.objects.filter(ticket=ticket).select_related("actor_agent").order_by("created_at", "id")
+
+
+def get_attachment(actor: Agent, attachment_id: int) -> Attachment:
+    attachment = (
+        Attachment.objects.filter(permissions.ticket_scope(actor, "ticket__"), pk=attachment_id)
+        .select_related("ticket")
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(f"Attachment {attachment_id} does not exist or is not visible to you.",
+                       code=errors.ATTACHMENT_NOT_FOUND)
+    return attachment
+
+
+def contact_tickets(actor: Agent, contact_id: int, *, exclude: int | None = None, limit: int = 20) -> list[Ticket]:
+    """A customer's tickets on any channel, newest first (the profile beside a ticket)."""
+    qs = Ticket.objects.filter(permissions.ticket_scope(actor), requester_id=contact_id)
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    return list(qs.select_related("assignee").order_by("-created_at", "-id")[:limit])
+
+
+def count_tickets(actor: Agent, f: TicketFilter) -> int:
+    return tickets_for(actor, f.with_(sort="updated")).order_by().count()

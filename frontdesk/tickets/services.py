@@ -1,0 +1,517 @@
+"""All writes to tickets and their messages. Every change writes a timeline event and publishes after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from frontdesk.accounts import permissions
+from frontdesk.accounts.models import Agent, Team
+from frontdesk.contacts.models import Contact
+from frontdesk.core.errors import PermissionDenied, ValidationFailed
+from frontdesk.core.events import publish
+from frontdesk.core.html import html_to_text, sanitize_html, text_to_html
+from frontdesk.core.models import Brand, Counter
+from frontdesk.inboxes.adapters.registry import capabilities
+from frontdesk.inboxes.models import Inbox
+from frontdesk.tickets import errors, events
+from frontdesk.tickets.attachments import store_attachment
+from frontdesk.tickets.choices import (
+    UNSOLVED,
+    DeliveryStatus,
+    Direction,
+    MessageKind,
+    Priority,
+    Status,
+    TicketType,
+)
+from frontdesk.tickets.fields import clean_custom_fields, missing_required_fields
+from frontdesk.tickets.models import Message, Tag, Ticket, TicketTag, TimelineEvent
+
+TICKET_NUMBER_SEQUENCE = "ticket_number"
+PREVIEW_LENGTH = 200
+
+
+@dataclass
+class Upload:
+    """A file handed to a service, already read (size limits were checked at the edge and are checked again)."""
+
+    filename: str
+    content: bytes
+    content_type: str = ""
+    content_id: str = ""
+    is_inline: bool = False
+
+
+def _actor_label(actor: Agent | None) -> dict[str, Any]:
+    return {"actor_agent": actor} if actor is not None else {"actor_label": "System"}
+
+
+def record(ticket: Ticket, actor: Agent | None, action: str, field: str = "", before: Any = None,
+           after: Any = None, *, at: dt.datetime | None = None, label: str = "") -> TimelineEvent:
+    """Write one timeline event on the ticket."""
+    extra = _actor_label(actor)
+    if label:
+        extra["actor_label"] = label
+    return TimelineEvent.objects.create(
+        ticket=ticket, action=action, field=field, before=before, after=after, created_at=at or timezone.now(), **extra
+    )
+
+
+def normalise_tag(name: str) -> str:
+    cleaned = "-".join((name or "").strip().lower().split())
+    if not cleaned or len(cleaned) > 60:
+        raise ValidationFailed(f"A tag is 1 to 60 characters; got {name!r}.", code=errors.INVALID_FIELD)
+    return cleaned
+
+
+def tags_by_name(names: Iterable[str]) -> list[Tag]:
+    wanted = sorted({normalise_tag(n) for n in names})
+    if not wanted:
+        return []
+    existing = {t.name: t for t in Tag.objects.filter(name__in=wanted)}
+    missing = [Tag(name=n) for n in wanted if n not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {t.name: t for t in Tag.objects.filter(name__in=wanted)}
+    return [existing[n] for n in wanted]
+
+
+def _bodies(text: str, html: str) -> tuple[str, str]:
+    html = sanitize_html(html) if html else ""
+    text = (text or "").strip() or html_to_text(html)
+    if not html and text:
+        html = text_to_html(text)
+    return text, html
+
+
+def _preview(text: str) -> str:
+    return " ".join(text.split())[:PREVIEW_LENGTH]
+
+
+def _check_assignee(ticket_brand_id: int, assignee: Agent | None) -> None:
+    if assignee is None:
+        return
+    if not assignee.is_active:
+        raise ValidationFailed(f"{assignee} is deactivated.", code=errors.INVALID_ASSIGNEE)
+    if assignee.role == "read_only" or assignee.role == "light_agent":
+        raise ValidationFailed(f"{assignee} cannot be assigned tickets (role {assignee.role}).",
+                               code=errors.INVALID_ASSIGNEE)
+    if not permissions.can_see_brand(assignee, ticket_brand_id):
+        raise ValidationFailed(f"{assignee} does not work for this brand.", code=errors.INVALID_ASSIGNEE)
+
+
+def _check_team(ticket_brand_id: int, team: Team | None) -> None:
+    if team is not None and team.brand_id != ticket_brand_id:
+        raise ValidationFailed(f"Team {team} belongs to another brand.", code=errors.INVALID_TEAM)
+
+
+def open_ticket(
+    actor: Agent | None,
+    *,
+    brand: Brand,
+    requester: Contact,
+    subject: str,
+    text: str = "",
+    html: str = "",
+    inbox: Inbox | None = None,
+    channel_kind: str | None = None,
+    status: str = Status.NEW,
+    priority: str = Priority.NORMAL,
+    ticket_type: str = "",
+    tags: Sequence[str] = (),
+    assignee: Agent | None = None,
+    team: Team | None = None,
+    custom_fields: dict[str, Any] | None = None,
+    attachments: Sequence[Upload] = (),
+    external_id: str = "",
+    metadata: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> Ticket:
+    """Open a ticket with the requester's first message. `actor` is the agent or token acting, None for a channel."""
+    if actor is not None:
+        permissions.require_writer(actor)
+        permissions.require(permissions.can_see_brand(actor, brand.pk), "You do not work for this brand.")
+    if requester.brand_id != brand.pk:
+        raise ValidationFailed("The requester belongs to another brand.")
+    if inbox is not None and inbox.brand_id != brand.pk:
+        raise ValidationFailed("The inbox belongs to another brand.")
+    subject = " ".join((subject or "").split())[:300]
+    text, html = _bodies(text, html)
+    if not subject and not text:
+        raise ValidationFailed("A ticket needs a subject or a message.", code=errors.EMPTY_MESSAGE)
+    _validate_choice("status", status, Status)
+    _validate_choice("priority", priority, Priority)
+    if ticket_type:
+        _validate_choice("type", ticket_type, TicketType)
+    team = team if team is not None else (inbox.default_team if inbox else None)
+    _check_assignee(brand.pk, assignee)
+    _check_team(brand.pk, team)
+    fields = clean_custom_fields(brand.pk, custom_fields or {})
+    now = at or timezone.now()
+    kind = channel_kind or (inbox.channel_kind if inbox else "api")
+    with transaction.atomic():
+        ticket = Ticket.objects.create(
+            number=Counter.advance(TICKET_NUMBER_SEQUENCE),
+            brand=brand,
+            inbox=inbox,
+            channel_kind=kind,
+            subject=subject or _preview(text)[:80] or "(no subject)",
+            status=Status.OPEN if assignee and status == Status.NEW else status,
+            priority=priority,
+            ticket_type=ticket_type,
+            requester=requester,
+            organisation_id=requester.organisation_id,
+            assignee=assignee,
+            team=team,
+            custom_fields=fields,
+            created_at=now,
+            updated_at=now,
+            last_message_at=now,
+            last_customer_message_at=now,
+            message_count=1,
+            preview=_preview(text),
+        )
+        message = Message.objects.create(
+            ticket=ticket,
+            direction=Direction.INBOUND,
+            kind=MessageKind.CUSTOMER,
+            channel_kind=kind,
+            author_contact=requester,
+            body_text=text,
+            body_html=html,
+            external_id=external_id[:500],
+            metadata=metadata or {},
+            created_at=now,
+        )
+        for upload in attachments:
+            _attach(ticket, message, upload)
+        tag_rows = tags_by_name(tags)
+        if tag_rows:
+            TicketTag.objects.bulk_create([TicketTag(ticket=ticket, tag=t) for t in tag_rows])
+        record(ticket, actor, "created", after={"status": ticket.status, "priority": priority,
+               "channel_kind": kind, "tags": [t.name for t in tag_rows]}, at=now,
+               label="" if actor else requester.display_name)
+    publish(events.TICKET_CREATED, {"ticket_id": ticket.pk, "brand_id": brand.pk})
+    publish(events.MESSAGE_CREATED, {"ticket_id": ticket.pk, "message_id": message.pk, "kind": message.kind})
+    return ticket
+
+
+def _validate_choice(name: str, value: str, choices: Any) -> None:
+    if value not in choices.values:
+        raise ValidationFailed(
+            f"{value!r} is not a valid {name}; use one of {', '.join(choices.values)}.", code=errors.INVALID_FIELD
+        )
+
+
+def _attach(ticket: Ticket, message: Message, upload: Upload) -> None:
+    store_attachment(
+        ticket, message, filename=upload.filename, content=upload.content,
+        declared_content_type=upload.content_type, content_id=upload.content_id, is_inline=upload.is_inline,
+    )
+
+
+def receive_customer_message(
+    ticket: Ticket,
+    contact: Contact,
+    *,
+    text: str = "",
+    html: str = "",
+    attachments: Sequence[Upload] = (),
+    channel_kind: str | None = None,
+    external_id: str = "",
+    metadata: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> Message:
+    """A customer wrote again on an existing ticket: store it and bring the ticket back to the agents."""
+    text, html = _bodies(text, html)
+    now = at or timezone.now()
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        message = Message.objects.create(
+            ticket=ticket, direction=Direction.INBOUND, kind=MessageKind.CUSTOMER,
+            channel_kind=channel_kind or ticket.channel_kind, author_contact=contact, body_text=text,
+            body_html=html, external_id=external_id[:500], metadata=metadata or {}, created_at=now,
+        )
+        for upload in attachments:
+            _attach(ticket, message, upload)
+        update: dict[str, Any] = {
+            "last_message_at": now, "last_customer_message_at": now, "updated_at": now,
+            "message_count": F("message_count") + 1, "preview": _preview(text),
+        }
+        if ticket.status in (Status.PENDING, Status.SOLVED, Status.ON_HOLD):
+            update.update(status=Status.OPEN, solved_at=None)
+            record(ticket, None, "status_changed", "status", ticket.status, Status.OPEN, at=now,
+                   label=contact.display_name)
+        Ticket.objects.filter(pk=ticket.pk).update(**update)
+    publish(events.MESSAGE_CREATED, {"ticket_id": ticket.pk, "message_id": message.pk, "kind": message.kind})
+    return message
+
+
+def post_reply(
+    actor: Agent,
+    ticket: Ticket,
+    *,
+    text: str = "",
+    html: str = "",
+    attachments: Sequence[Upload] = (),
+    status: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Message:
+    """An agent answers the customer; the reply goes out through the channel's outbox."""
+    permissions.require_writer(actor)
+    permissions.require(permissions.can_see_ticket(actor, ticket), "You cannot see this ticket.")
+    return _post(actor, ticket, MessageKind.REPLY, text=text, html=html, attachments=attachments,
+                 status=status, metadata=metadata)
+
+
+def add_note(
+    actor: Agent,
+    ticket: Ticket,
+    *,
+    text: str = "",
+    html: str = "",
+    attachments: Sequence[Upload] = (),
+    metadata: dict[str, Any] | None = None,
+) -> Message:
+    """An internal note: seen by agents only, never sent to the customer."""
+    permissions.require(permissions.can_add_note(actor), "Your role cannot add notes.")
+    permissions.require(permissions.can_see_ticket(actor, ticket), "You cannot see this ticket.")
+    return _post(actor, ticket, MessageKind.NOTE, text=text, html=html, attachments=attachments, metadata=metadata)
+
+
+def _post(actor: Agent, ticket: Ticket, kind: str, *, text: str, html: str, attachments: Sequence[Upload],
+          status: str | None = None, metadata: dict[str, Any] | None = None) -> Message:
+    text, html = _bodies(text, html)
+    if not text and not attachments:
+        raise ValidationFailed("The message is empty.", code=errors.EMPTY_MESSAGE)
+    if status is not None:
+        _validate_choice("status", status, Status)
+    now = timezone.now()
+    is_reply = kind == MessageKind.REPLY
+    sends = is_reply and capabilities(ticket.channel_kind).outbound
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        message = Message.objects.create(
+            ticket=locked,
+            direction=Direction.OUTBOUND if is_reply else Direction.INTERNAL,
+            kind=kind,
+            channel_kind=locked.channel_kind,
+            author_agent=actor,
+            body_text=text,
+            body_html=html,
+            delivery_status=DeliveryStatus.QUEUED if sends else DeliveryStatus.NOT_APPLICABLE,
+            metadata=metadata or {},
+            created_at=now,
+        )
+        for upload in attachments:
+            _attach(locked, message, upload)
+        update: dict[str, Any] = {"updated_at": now, "message_count": F("message_count") + 1}
+        if is_reply:
+            update.update(last_message_at=now, preview=_preview(text))
+            if locked.first_response_at is None:
+                update["first_response_at"] = now
+            if locked.assignee_id is None and actor.role != "admin":
+                update["assignee_id"] = actor.pk
+                record(locked, actor, "assigned", "assignee", None, _agent_ref(actor), at=now)
+        Ticket.objects.filter(pk=locked.pk).update(**update)
+        new_status = status or (Status.OPEN if is_reply and locked.status == Status.NEW else None)
+        if new_status and new_status != locked.status:
+            locked.refresh_from_db()
+            _apply_changes(actor, locked, {"status": new_status}, now)
+    ticket.refresh_from_db()
+    publish(events.MESSAGE_CREATED, {"ticket_id": ticket.pk, "message_id": message.pk, "kind": kind})
+    if sends:
+        publish(events.REPLY_QUEUED, {"ticket_id": ticket.pk, "message_id": message.pk})
+    return message
+
+
+def _agent_ref(agent: Agent | None) -> dict[str, Any] | None:
+    return {"id": agent.pk, "name": str(agent)} if agent else None
+
+
+def _team_ref(team: Team | None) -> dict[str, Any] | None:
+    return {"id": team.pk, "name": team.name} if team else None
+
+
+TICKET_FIELDS = {"subject", "status", "priority", "ticket_type", "assignee", "team", "custom_fields"}
+SET_FIELDS = {"tags", "add_tags", "remove_tags", "followers"}
+
+
+def update_ticket(actor: Agent, ticket: Ticket, **changes: Any) -> Ticket:
+    """Change any of subject, status, priority, ticket_type, assignee, team, custom_fields (merged), tags
+    (replaced), add_tags, remove_tags, followers; each real change is recorded on the timeline."""
+    permissions.require_writer(actor)
+    permissions.require(permissions.can_see_ticket(actor, ticket), "You cannot see this ticket.")
+    unknown = set(changes) - TICKET_FIELDS - SET_FIELDS
+    if unknown:
+        raise ValidationFailed(f"Unknown ticket field(s): {', '.join(sorted(unknown))}.", code=errors.INVALID_FIELD)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        changed = _apply_changes(actor, locked, changes, now)
+    if changed:
+        publish(events.TICKET_UPDATED, {"ticket_id": locked.pk, "fields": sorted(changed)})
+    return locked
+
+
+def _apply_changes(actor: Agent | None, ticket: Ticket, changes: dict[str, Any], now: dt.datetime) -> set[str]:
+    changed: set[str] = set()
+    update_fields: list[str] = []
+    if "subject" in changes:
+        subject = " ".join(str(changes["subject"] or "").split())[:300]
+        if not subject:
+            raise ValidationFailed("The subject cannot be empty.", code=errors.INVALID_FIELD)
+        if subject != ticket.subject:
+            record(ticket, actor, "subject_changed", "subject", ticket.subject, subject, at=now)
+            ticket.subject = subject
+            update_fields.append("subject")
+    for name, field, choices in (("status", "status", Status), ("priority", "priority", Priority),
+                                 ("type", "ticket_type", TicketType)):
+        if field not in changes:
+            continue
+        value = changes[field] or ""
+        if value or field != "ticket_type":
+            _validate_choice(name, value, choices)
+        if value != getattr(ticket, field):
+            if field == "status":
+                _status_side_fields(ticket, value, now, update_fields)
+            record(ticket, actor, f"{field}_changed", field, getattr(ticket, field), value, at=now)
+            setattr(ticket, field, value)
+            update_fields.append(field)
+    if "assignee" in changes:
+        assignee = changes["assignee"]
+        _check_assignee(ticket.brand_id, assignee)
+        if (assignee.pk if assignee else None) != ticket.assignee_id:
+            before = _agent_ref(ticket.assignee) if ticket.assignee_id else None
+            record(ticket, actor, "assigned" if assignee else "unassigned", "assignee", before, _agent_ref(assignee),
+                   at=now)
+            ticket.assignee = assignee
+            update_fields.append("assignee")
+            if assignee and ticket.status == Status.NEW and "status" not in changes:
+                record(ticket, actor, "status_changed", "status", Status.NEW, Status.OPEN, at=now)
+                ticket.status = Status.OPEN
+                update_fields.append("status")
+    if "team" in changes:
+        team = changes["team"]
+        _check_team(ticket.brand_id, team)
+        if (team.pk if team else None) != ticket.team_id:
+            before = _team_ref(ticket.team) if ticket.team_id else None
+            record(ticket, actor, "team_changed", "team", before, _team_ref(team), at=now)
+            ticket.team = team
+            update_fields.append("team")
+    if "custom_fields" in changes:
+        merged = {**ticket.custom_fields, **(changes["custom_fields"] or {})}
+        cleaned = clean_custom_fields(ticket.brand_id, merged)
+        for key in sorted(set(cleaned) | set(ticket.custom_fields)):
+            if cleaned.get(key) != ticket.custom_fields.get(key):
+                record(ticket, actor, "field_changed", f"custom.{key}", ticket.custom_fields.get(key), cleaned.get(key),
+                       at=now)
+        if cleaned != ticket.custom_fields:
+            ticket.custom_fields = cleaned
+            update_fields.append("custom_fields")
+    if ticket.status in (Status.SOLVED, Status.CLOSED) and "status" in update_fields:
+        missing = missing_required_fields(ticket.brand_id, ticket.custom_fields)
+        if missing:
+            raise ValidationFailed(f"Fill in {', '.join(missing)} before solving.", code=errors.REQUIRED_FIELD_MISSING,
+                                   details={"fields": missing})
+    if update_fields:
+        ticket.updated_at = now
+        ticket.save(update_fields=[*dict.fromkeys(update_fields), "updated_at"])
+        changed.update(update_fields)
+    if {"tags", "add_tags", "remove_tags"} & set(changes) and _change_tags(actor, ticket, changes, now):
+        changed.add("tags")
+    if "followers" in changes and _change_followers(actor, ticket, changes["followers"], now):
+        changed.add("followers")
+    if changed - set(update_fields):
+        Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    return changed
+
+
+def _status_side_fields(ticket: Ticket, status: str, now: dt.datetime, update_fields: list[str]) -> None:
+    if ticket.status == Status.CLOSED:
+        raise ValidationFailed("A closed ticket cannot change status; open a follow-up instead.",
+                               code=errors.INVALID_FIELD)
+    if status == Status.SOLVED:
+        ticket.solved_at = now
+        update_fields.append("solved_at")
+    elif status == Status.CLOSED:
+        ticket.closed_at = now
+        ticket.solved_at = ticket.solved_at or now
+        update_fields.extend(["closed_at", "solved_at"])
+    elif status in UNSOLVED and ticket.solved_at:
+        ticket.solved_at = None
+        update_fields.append("solved_at")
+
+
+def _change_tags(actor: Agent | None, ticket: Ticket, changes: dict[str, Any], now: dt.datetime) -> bool:
+    current = set(ticket.tags.values_list("name", flat=True))
+    if "tags" in changes:
+        wanted = {normalise_tag(n) for n in changes["tags"] or []}
+    else:
+        wanted = set(current)
+    wanted |= {normalise_tag(n) for n in changes.get("add_tags") or []}
+    wanted -= {normalise_tag(n) for n in changes.get("remove_tags") or []}
+    if wanted == current:
+        return False
+    added, removed = wanted - current, current - wanted
+    if removed:
+        TicketTag.objects.filter(ticket=ticket, tag__name__in=removed).delete()
+    if added:
+        TicketTag.objects.bulk_create([TicketTag(ticket=ticket, tag=t) for t in tags_by_name(added)],
+                                      ignore_conflicts=True)
+    record(ticket, actor, "tags_changed", "tags", sorted(current), sorted(wanted), at=now)
+    return True
+
+
+def _change_followers(actor: Agent | None, ticket: Ticket, followers: Sequence[Agent], now: dt.datetime) -> bool:
+    wanted = {a.pk: a for a in followers or []}
+    for agent in wanted.values():
+        if not permissions.can_see_ticket(agent, ticket):
+            raise ValidationFailed(f"{agent} cannot see this ticket and cannot follow it.", code=errors.INVALID_FIELD)
+    current = set(ticket.followers.values_list("id", flat=True))
+    if set(wanted) == current:
+        return False
+    ticket.followers.set(list(wanted.values()))
+    record(ticket, actor, "followers_changed", "followers", sorted(current), sorted(wanted), at=now)
+    return True
+
+
+def bulk_update(actor: Agent, tickets: Sequence[Ticket], **changes: Any) -> int:
+    """Apply the same change to many tickets at once; all or nothing."""
+    permissions.require_writer(actor)
+    if not tickets:
+        return 0
+    for ticket in tickets:
+        if not permissions.can_see_ticket(actor, ticket):
+            raise PermissionDenied(f"You cannot change ticket #{ticket.number}.")
+    now = timezone.now()
+    done: list[tuple[int, set[str]]] = []
+    with transaction.atomic():
+        for ticket in Ticket.objects.select_for_update().filter(pk__in=[t.pk for t in tickets]).select_related(
+            "assignee", "team"
+        ):
+            changed = _apply_changes(actor, ticket, dict(changes), now)
+            if changed:
+                done.append((ticket.pk, changed))
+    for ticket_id, changed in done:
+        publish(events.TICKET_UPDATED, {"ticket_id": ticket_id, "fields": sorted(changed)})
+    return len(done)
+
+
+def reassign_requester(actor: Agent, *, source: Contact, target: Contact) -> int:
+    """Move every ticket of `source` to `target` (used by contact merge), recorded on each ticket."""
+    now = timezone.now()
+    tickets = list(Ticket.objects.filter(requester=source).only("id"))
+    for ticket in tickets:
+        record(ticket, actor, "requester_changed", "requester", {"id": source.pk, "name": source.display_name},
+               {"id": target.pk, "name": target.display_name}, at=now)
+    Ticket.objects.filter(requester=source).update(requester=target, organisation=target.organisation, updated_at=now)
+    Message.objects.filter(author_contact=source).update(author_contact=target)
+    return len(tickets)
