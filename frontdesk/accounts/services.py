@@ -67,18 +67,31 @@ def create_agent(
     return agent
 
 
-def update_agent(actor: Agent, agent: Agent, *, name: str | None = None, role: str | None = None,
-                 is_active: bool | None = None, brands: Iterable[Brand] | None = None,
-                 teams: Iterable[Team] | None = None, signature: str | None = None,
-                 time_zone: str | None = None) -> Agent:
+def update_agent(
+    actor: Agent,
+    agent: Agent,
+    *,
+    name: str | None = None,
+    role: str | None = None,
+    is_active: bool | None = None,
+    brands: Iterable[Brand] | None = None,
+    teams: Iterable[Team] | None = None,
+    signature: str | None = None,
+    time_zone: str | None = None,
+) -> Agent:
     self_service = actor.pk == agent.pk and role is None and is_active is None and brands is None and teams is None
     if not self_service:
         permissions.require_admin(actor)
     if actor.pk == agent.pk and (is_active is False or (role is not None and role != Role.ADMIN and agent.is_admin)):
         raise ValidationFailed("You cannot deactivate or demote yourself; ask another admin.", code="self_lockout")
     fields: list[str] = []
-    for field, value in (("name", name), ("role", role), ("is_active", is_active), ("signature", signature),
-                         ("time_zone", time_zone)):
+    for field, value in (
+        ("name", name),
+        ("role", role),
+        ("is_active", is_active),
+        ("signature", signature),
+        ("time_zone", time_zone),
+    ):
         if value is not None:
             if field == "role" and value not in Role.values:
                 raise ValidationFailed(f"Unknown role {value!r}.", code="invalid_role")
@@ -149,12 +162,14 @@ def create_brand(actor: Agent | None, *, name: str, slug: str, support_email: st
         permissions.require_admin(actor)
     if Brand.objects.filter(slug=slug).exists():
         raise Conflict(f"A brand with slug {slug!r} already exists.", code="brand_exists")
-    return Brand.objects.create(name=name.strip()[:120], slug=slug, support_email=support_email,
-                                color=color or "#4f46e5")
+    return Brand.objects.create(
+        name=name.strip()[:120], slug=slug, support_email=support_email, color=color or "#4f46e5"
+    )
 
 
-def issue_api_token(actor: Agent, agent: Agent, *, name: str, scopes: Iterable[str],
-                    expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
+def issue_api_token(
+    actor: Agent, agent: Agent, *, name: str, scopes: Iterable[str], expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
     """Create a token for `agent`; returns the row and the token text, which is shown only this once."""
     if actor.pk != agent.pk:
         permissions.require_admin(actor)
@@ -166,8 +181,14 @@ def issue_api_token(actor: Agent, agent: Agent, *, name: str, scopes: Iterable[s
             code=errors.INVALID_SCOPE,
         )
     full, prefix, secret_hash = tokens.generate()
-    token = ApiToken.objects.create(agent=agent, name=(name or "API token")[:120], prefix=prefix,
-                                    secret_hash=secret_hash, scopes=scopes, expires_at=expires_at)
+    token = ApiToken.objects.create(
+        agent=agent,
+        name=(name or "API token")[:120],
+        prefix=prefix,
+        secret_hash=secret_hash,
+        scopes=scopes,
+        expires_at=expires_at,
+    )
     publish(events.TOKEN_CREATED, {"token_id": token.pk, "agent_id": agent.pk})
     return token, full
 

@@ -94,7 +94,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = None
-    DATABASES["default"]["TEST"] = {"NAME": env("FRONTDESK_TEST_SQLITE", "") or None}
+# Lets parallel test runs on one PostgreSQL server use their own database (pytest-xdist adds a suffix).
+DATABASES["default"]["TEST"] = {"NAME": env("FRONTDESK_TEST_DB_NAME", "") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.Agent"

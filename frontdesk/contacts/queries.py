@@ -11,8 +11,9 @@ from frontdesk.contacts.models import Contact, ContactIdentity, Organisation
 from frontdesk.core.errors import NotFound
 
 
-def contacts_for(actor: Agent, *, search: str = "", organisation_id: int | None = None,
-                 brand_id: int | None = None) -> QuerySet[Contact]:
+def contacts_for(
+    actor: Agent, *, search: str = "", organisation_id: int | None = None, brand_id: int | None = None
+) -> QuerySet[Contact]:
     qs = (
         Contact.objects.filter(permissions.brand_scope(actor), merged_into__isnull=True)
         .select_related("organisation", "brand")
@@ -50,7 +51,9 @@ def organisations_for(actor: Agent, *, search: str = "", brand_id: int | None = 
 
 
 def get_organisation(actor: Agent, organisation_id: int) -> Organisation:
-    org = Organisation.objects.filter(permissions.brand_scope(actor), pk=organisation_id).select_related("brand").first()
+    org = (
+        Organisation.objects.filter(permissions.brand_scope(actor), pk=organisation_id).select_related("brand").first()
+    )
     if org is None:
         raise NotFound(
             f"Organisation {organisation_id} does not exist or is not visible to you.",

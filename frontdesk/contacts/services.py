@@ -30,9 +30,7 @@ def _organisation_for_email(brand: Brand, email: str) -> Organisation | None:
 def resolve_contact(brand: Brand, kind: str, value: str, *, name: str = "") -> tuple[Contact, bool]:
     """The contact behind an address in a brand, created on first sight; returns (contact, created)."""
     value = normalise(kind, value)
-    identity = (
-        ContactIdentity.objects.select_related("contact").filter(brand=brand, kind=kind, value=value).first()
-    )
+    identity = ContactIdentity.objects.select_related("contact").filter(brand=brand, kind=kind, value=value).first()
     if identity is not None:
         contact = identity.contact
         if name and not contact.name:
@@ -143,8 +141,9 @@ def merge_contacts(actor: Agent, *, keep: Contact, duplicate: Contact) -> Contac
     return keep
 
 
-def create_organisation(actor: Agent, brand: Brand, *, name: str, domains: list[str] | None = None,
-                        notes: str = "") -> Organisation:
+def create_organisation(
+    actor: Agent, brand: Brand, *, name: str, domains: list[str] | None = None, notes: str = ""
+) -> Organisation:
     permissions.require(permissions.can_write(actor) and permissions.can_see_brand(actor, brand.pk))
     name = name.strip()
     if not name:

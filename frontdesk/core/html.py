@@ -8,9 +8,50 @@ import re
 import nh3
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-    "img", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
-    "thead", "tr", "u", "ul", "font", "center", "small", "big", "del", "ins", "caption", "col", "colgroup",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "div",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+    "font",
+    "center",
+    "small",
+    "big",
+    "del",
+    "ins",
+    "caption",
+    "col",
+    "colgroup",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"title", "dir", "lang"},
@@ -52,6 +93,4 @@ def html_to_text(raw: str) -> str:
 def text_to_html(text: str) -> str:
     """Plain text shown as HTML: escaped, paragraphs and line breaks kept."""
     paragraphs = re.split(r"\n\s*\n", (text or "").strip())
-    return "".join(
-        "<p>" + html_lib.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs if p.strip()
-    )
+    return "".join("<p>" + html_lib.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs if p.strip())

@@ -46,8 +46,6 @@ class Counter(models.Model):
             row = cursor.fetchone()
             if row is None:
                 cls.objects.get_or_create(name=name)
-                cursor.execute(
-                    f"UPDATE {table} SET value = value + %s WHERE name = %s RETURNING value", [by, name]
-                )
+                cursor.execute(f"UPDATE {table} SET value = value + %s WHERE name = %s RETURNING value", [by, name])
                 row = cursor.fetchone()
         return int(row[0])

@@ -19,7 +19,7 @@ from frontdesk.tickets.services import open_ticket
 PASSWORD = "correct-horse-battery"
 
 
-class BrandFactory(factory.django.DjangoModelFactory):
+class BrandFactory(factory.django.DjangoModelFactory[Brand]):
     class Meta:
         model = Brand
         django_get_or_create = ("slug",)
@@ -29,7 +29,7 @@ class BrandFactory(factory.django.DjangoModelFactory):
     support_email = factory.LazyAttribute(lambda o: f"support@{o.slug}.test")
 
 
-class AgentFactory(factory.django.DjangoModelFactory):
+class AgentFactory(factory.django.DjangoModelFactory[Agent]):
     class Meta:
         model = Agent
         skip_postgeneration_save = True
@@ -56,7 +56,7 @@ class AgentFactory(factory.django.DjangoModelFactory):
             instance.save()
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
@@ -64,7 +64,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Team {n}")
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -72,7 +72,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Org {n} Ltd")
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(factory.django.DjangoModelFactory[Contact]):
     class Meta:
         model = Contact
         skip_postgeneration_save = True
@@ -89,7 +89,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
             )
 
 
-class InboxFactory(factory.django.DjangoModelFactory):
+class InboxFactory(factory.django.DjangoModelFactory[Inbox]):
     class Meta:
         model = Inbox
 
@@ -98,8 +98,14 @@ class InboxFactory(factory.django.DjangoModelFactory):
     channel_kind = ChannelKind.API
 
 
-def make_ticket(brand: Brand | None = None, *, requester: Contact | None = None, subject: str = "Where is my order?",
-                text: str = "It has not arrived yet.", **fields: Any):  # type: ignore[no-untyped-def]
+def make_ticket(
+    brand: Brand | None = None,
+    *,
+    requester: Contact | None = None,
+    subject: str = "Where is my order?",
+    text: str = "It has not arrived yet.",
+    **fields: Any,
+):  # type: ignore[no-untyped-def]
     """A ticket opened through the real service, as a channel would open it."""
     brand = brand or (requester.brand if requester else BrandFactory())
     requester = requester or ContactFactory(brand=brand)

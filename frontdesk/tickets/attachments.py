@@ -17,8 +17,15 @@ from frontdesk.tickets.models import Attachment, Message, Ticket
 
 # Types a browser would run or render as a page; they are always served as a download of octet-stream.
 ACTIVE_TYPES = {
-    "text/html", "application/xhtml+xml", "image/svg+xml", "application/javascript", "text/javascript",
-    "application/x-javascript", "text/xml", "application/xml", "application/pdf",
+    "text/html",
+    "application/xhtml+xml",
+    "image/svg+xml",
+    "application/javascript",
+    "text/javascript",
+    "application/x-javascript",
+    "text/xml",
+    "application/xml",
+    "application/pdf",
 }
 INLINE_SAFE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "text/plain"}
 

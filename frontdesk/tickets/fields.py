@@ -64,8 +64,9 @@ def clean_custom_fields(brand_id: int, values: dict[str, Any]) -> dict[str, Any]
     known = definitions(brand_id)
     unknown = sorted(set(values) - set(known))
     if unknown:
-        raise ValidationFailed(f"Unknown custom field(s): {', '.join(unknown)}.", code=errors.INVALID_FIELD,
-                               details={"fields": unknown})
+        raise ValidationFailed(
+            f"Unknown custom field(s): {', '.join(unknown)}.", code=errors.INVALID_FIELD, details={"fields": unknown}
+        )
     cleaned = {key: _coerce(known[key], value) for key, value in values.items()}
     return {k: v for k, v in cleaned.items() if v is not None}
 

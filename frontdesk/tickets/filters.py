@@ -83,7 +83,9 @@ def _date(name: str, value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise ValidationFailed(f"{name} must be a date like 2026-01-31; got {value!r}.", code="invalid_filter") from None
+        raise ValidationFailed(
+            f"{name} must be a date like 2026-01-31; got {value!r}.", code="invalid_filter"
+        ) from None
 
 
 def _id_or_word(name: str, value: Any, words: set[str]) -> int | str | None:
@@ -105,8 +107,9 @@ def parse_filter(params: Any) -> TicketFilter:
         elif value in Status.values:
             statuses.append(value)
         else:
-            raise ValidationFailed(f"Unknown status {value!r}; use {', '.join(Status.values)} or unsolved.",
-                                   code="invalid_filter")
+            raise ValidationFailed(
+                f"Unknown status {value!r}; use {', '.join(Status.values)} or unsolved.", code="invalid_filter"
+            )
     priorities = _split(getlist("priority"))
     for value in priorities:
         if value not in Priority.values:

@@ -71,7 +71,9 @@ class Ticket(models.Model):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
     )
-    assignee = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_tickets")
+    assignee = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_tickets"
+    )
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
     followers = models.ManyToManyField(Agent, blank=True, related_name="followed_tickets")
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets", through="TicketTag")

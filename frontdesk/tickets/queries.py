@@ -50,7 +50,9 @@ def get_ticket(actor: Agent, ticket_id: int) -> Ticket:
 
 
 def get_ticket_by_number(actor: Agent, number: int) -> Ticket:
-    ticket_id = Ticket.objects.filter(permissions.ticket_scope(actor), number=number).values_list("id", flat=True).first()
+    ticket_id = (
+        Ticket.objects.filter(permissions.ticket_scope(actor), number=number).values_list("id", flat=True).first()
+    )
     if ticket_id is None:
         raise NotFound(f"Ticket #{number} does not exist or is not visible to you.", code=errors.TICKET_NOT_FOUND)
     return get_ticket(actor, ticket_id)
@@ -97,8 +99,9 @@ def get_attachment(actor: Agent, attachment_id: int) -> Attachment:
         .first()
     )
     if attachment is None:
-        raise NotFound(f"Attachment {attachment_id} does not exist or is not visible to you.",
-                       code=errors.ATTACHMENT_NOT_FOUND)
+        raise NotFound(
+            f"Attachment {attachment_id} does not exist or is not visible to you.", code=errors.ATTACHMENT_NOT_FOUND
+        )
     return attachment
 
 
@@ -112,3 +115,27 @@ def contact_tickets(actor: Agent, contact_id: int, *, exclude: int | None = None
 
 def count_tickets(actor: Agent, f: TicketFilter) -> int:
     return tickets_for(actor, f.with_(sort="updated")).order_by().count()
+
+
+def tags_for(actor: Agent, *, search: str = "") -> QuerySet[Tag]:
+    """Tags are install-wide labels: every active agent may read them."""
+    qs = Tag.objects.all() if actor.is_active else Tag.objects.none()
+    if search:
+        qs = qs.filter(name__icontains=search.strip().lower())
+    return qs.order_by("name")
+
+
+def custom_fields_for(actor: Agent, *, brand_id: int | None = None, include_inactive: bool = False):  # type: ignore[no-untyped-def]
+    from django.db.models import Q
+
+    from frontdesk.tickets.models import CustomField
+
+    qs = CustomField.objects.select_related("brand")
+    brands = permissions.brand_ids(actor)
+    if brands is not None:
+        qs = qs.filter(Q(brand__isnull=True) | Q(brand_id__in=brands))
+    if brand_id:
+        qs = qs.filter(Q(brand__isnull=True) | Q(brand_id=brand_id))
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("position", "label")

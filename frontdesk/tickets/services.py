@@ -53,8 +53,17 @@ def _actor_label(actor: Agent | None) -> dict[str, Any]:
     return {"actor_agent": actor} if actor is not None else {"actor_label": "System"}
 
 
-def record(ticket: Ticket, actor: Agent | None, action: str, field: str = "", before: Any = None,
-           after: Any = None, *, at: dt.datetime | None = None, label: str = "") -> TimelineEvent:
+def record(
+    ticket: Ticket,
+    actor: Agent | None,
+    action: str,
+    field: str = "",
+    before: Any = None,
+    after: Any = None,
+    *,
+    at: dt.datetime | None = None,
+    label: str = "",
+) -> TimelineEvent:
     """Write one timeline event on the ticket."""
     extra = _actor_label(actor)
     if label:
@@ -101,8 +110,9 @@ def _check_assignee(ticket_brand_id: int, assignee: Agent | None) -> None:
     if not assignee.is_active:
         raise ValidationFailed(f"{assignee} is deactivated.", code=errors.INVALID_ASSIGNEE)
     if assignee.role == "read_only" or assignee.role == "light_agent":
-        raise ValidationFailed(f"{assignee} cannot be assigned tickets (role {assignee.role}).",
-                               code=errors.INVALID_ASSIGNEE)
+        raise ValidationFailed(
+            f"{assignee} cannot be assigned tickets (role {assignee.role}).", code=errors.INVALID_ASSIGNEE
+        )
     if not permissions.can_see_brand(assignee, ticket_brand_id):
         raise ValidationFailed(f"{assignee} does not work for this brand.", code=errors.INVALID_ASSIGNEE)
 
@@ -195,9 +205,19 @@ def open_ticket(
         tag_rows = tags_by_name(tags)
         if tag_rows:
             TicketTag.objects.bulk_create([TicketTag(ticket=ticket, tag=t) for t in tag_rows])
-        record(ticket, actor, "created", after={"status": ticket.status, "priority": priority,
-               "channel_kind": kind, "tags": [t.name for t in tag_rows]}, at=now,
-               label="" if actor else requester.display_name)
+        record(
+            ticket,
+            actor,
+            "created",
+            after={
+                "status": ticket.status,
+                "priority": priority,
+                "channel_kind": kind,
+                "tags": [t.name for t in tag_rows],
+            },
+            at=now,
+            label="" if actor else requester.display_name,
+        )
     publish(events.TICKET_CREATED, {"ticket_id": ticket.pk, "brand_id": brand.pk})
     publish(events.MESSAGE_CREATED, {"ticket_id": ticket.pk, "message_id": message.pk, "kind": message.kind})
     return ticket
@@ -212,8 +232,13 @@ def _validate_choice(name: str, value: str, choices: Any) -> None:
 
 def _attach(ticket: Ticket, message: Message, upload: Upload) -> None:
     store_attachment(
-        ticket, message, filename=upload.filename, content=upload.content,
-        declared_content_type=upload.content_type, content_id=upload.content_id, is_inline=upload.is_inline,
+        ticket,
+        message,
+        filename=upload.filename,
+        content=upload.content,
+        declared_content_type=upload.content_type,
+        content_id=upload.content_id,
+        is_inline=upload.is_inline,
     )
 
 
@@ -235,20 +260,31 @@ def receive_customer_message(
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
         message = Message.objects.create(
-            ticket=ticket, direction=Direction.INBOUND, kind=MessageKind.CUSTOMER,
-            channel_kind=channel_kind or ticket.channel_kind, author_contact=contact, body_text=text,
-            body_html=html, external_id=external_id[:500], metadata=metadata or {}, created_at=now,
+            ticket=ticket,
+            direction=Direction.INBOUND,
+            kind=MessageKind.CUSTOMER,
+            channel_kind=channel_kind or ticket.channel_kind,
+            author_contact=contact,
+            body_text=text,
+            body_html=html,
+            external_id=external_id[:500],
+            metadata=metadata or {},
+            created_at=now,
         )
         for upload in attachments:
             _attach(ticket, message, upload)
         update: dict[str, Any] = {
-            "last_message_at": now, "last_customer_message_at": now, "updated_at": now,
-            "message_count": F("message_count") + 1, "preview": _preview(text),
+            "last_message_at": now,
+            "last_customer_message_at": now,
+            "updated_at": now,
+            "message_count": F("message_count") + 1,
+            "preview": _preview(text),
         }
         if ticket.status in (Status.PENDING, Status.SOLVED, Status.ON_HOLD):
             update.update(status=Status.OPEN, solved_at=None)
-            record(ticket, None, "status_changed", "status", ticket.status, Status.OPEN, at=now,
-                   label=contact.display_name)
+            record(
+                ticket, None, "status_changed", "status", ticket.status, Status.OPEN, at=now, label=contact.display_name
+            )
         Ticket.objects.filter(pk=ticket.pk).update(**update)
     publish(events.MESSAGE_CREATED, {"ticket_id": ticket.pk, "message_id": message.pk, "kind": message.kind})
     return message
@@ -267,8 +303,16 @@ def post_reply(
     """An agent answers the customer; the reply goes out through the channel's outbox."""
     permissions.require_writer(actor)
     permissions.require(permissions.can_see_ticket(actor, ticket), "You cannot see this ticket.")
-    return _post(actor, ticket, MessageKind.REPLY, text=text, html=html, attachments=attachments,
-                 status=status, metadata=metadata)
+    return _post(
+        actor,
+        ticket,
+        MessageKind.REPLY,
+        text=text,
+        html=html,
+        attachments=attachments,
+        status=status,
+        metadata=metadata,
+    )
 
 
 def add_note(
@@ -286,8 +330,17 @@ def add_note(
     return _post(actor, ticket, MessageKind.NOTE, text=text, html=html, attachments=attachments, metadata=metadata)
 
 
-def _post(actor: Agent, ticket: Ticket, kind: str, *, text: str, html: str, attachments: Sequence[Upload],
-          status: str | None = None, metadata: dict[str, Any] | None = None) -> Message:
+def _post(
+    actor: Agent,
+    ticket: Ticket,
+    kind: str,
+    *,
+    text: str,
+    html: str,
+    attachments: Sequence[Upload],
+    status: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Message:
     text, html = _bodies(text, html)
     if not text and not attachments:
         raise ValidationFailed("The message is empty.", code=errors.EMPTY_MESSAGE)
@@ -372,8 +425,11 @@ def _apply_changes(actor: Agent | None, ticket: Ticket, changes: dict[str, Any],
             record(ticket, actor, "subject_changed", "subject", ticket.subject, subject, at=now)
             ticket.subject = subject
             update_fields.append("subject")
-    for name, field, choices in (("status", "status", Status), ("priority", "priority", Priority),
-                                 ("type", "ticket_type", TicketType)):
+    for name, field, choices in (
+        ("status", "status", Status),
+        ("priority", "priority", Priority),
+        ("type", "ticket_type", TicketType),
+    ):
         if field not in changes:
             continue
         value = changes[field] or ""
@@ -390,8 +446,15 @@ def _apply_changes(actor: Agent | None, ticket: Ticket, changes: dict[str, Any],
         _check_assignee(ticket.brand_id, assignee)
         if (assignee.pk if assignee else None) != ticket.assignee_id:
             before = _agent_ref(ticket.assignee) if ticket.assignee_id else None
-            record(ticket, actor, "assigned" if assignee else "unassigned", "assignee", before, _agent_ref(assignee),
-                   at=now)
+            record(
+                ticket,
+                actor,
+                "assigned" if assignee else "unassigned",
+                "assignee",
+                before,
+                _agent_ref(assignee),
+                at=now,
+            )
             ticket.assignee = assignee
             update_fields.append("assignee")
             if assignee and ticket.status == Status.NEW and "status" not in changes:
@@ -411,16 +474,26 @@ def _apply_changes(actor: Agent | None, ticket: Ticket, changes: dict[str, Any],
         cleaned = clean_custom_fields(ticket.brand_id, merged)
         for key in sorted(set(cleaned) | set(ticket.custom_fields)):
             if cleaned.get(key) != ticket.custom_fields.get(key):
-                record(ticket, actor, "field_changed", f"custom.{key}", ticket.custom_fields.get(key), cleaned.get(key),
-                       at=now)
+                record(
+                    ticket,
+                    actor,
+                    "field_changed",
+                    f"custom.{key}",
+                    ticket.custom_fields.get(key),
+                    cleaned.get(key),
+                    at=now,
+                )
         if cleaned != ticket.custom_fields:
             ticket.custom_fields = cleaned
             update_fields.append("custom_fields")
     if ticket.status in (Status.SOLVED, Status.CLOSED) and "status" in update_fields:
         missing = missing_required_fields(ticket.brand_id, ticket.custom_fields)
         if missing:
-            raise ValidationFailed(f"Fill in {', '.join(missing)} before solving.", code=errors.REQUIRED_FIELD_MISSING,
-                                   details={"fields": missing})
+            raise ValidationFailed(
+                f"Fill in {', '.join(missing)} before solving.",
+                code=errors.REQUIRED_FIELD_MISSING,
+                details={"fields": missing},
+            )
     if update_fields:
         ticket.updated_at = now
         ticket.save(update_fields=[*dict.fromkeys(update_fields), "updated_at"])
@@ -436,8 +509,9 @@ def _apply_changes(actor: Agent | None, ticket: Ticket, changes: dict[str, Any],
 
 def _status_side_fields(ticket: Ticket, status: str, now: dt.datetime, update_fields: list[str]) -> None:
     if ticket.status == Status.CLOSED:
-        raise ValidationFailed("A closed ticket cannot change status; open a follow-up instead.",
-                               code=errors.INVALID_FIELD)
+        raise ValidationFailed(
+            "A closed ticket cannot change status; open a follow-up instead.", code=errors.INVALID_FIELD
+        )
     if status == Status.SOLVED:
         ticket.solved_at = now
         update_fields.append("solved_at")
@@ -452,10 +526,7 @@ def _status_side_fields(ticket: Ticket, status: str, now: dt.datetime, update_fi
 
 def _change_tags(actor: Agent | None, ticket: Ticket, changes: dict[str, Any], now: dt.datetime) -> bool:
     current = set(ticket.tags.values_list("name", flat=True))
-    if "tags" in changes:
-        wanted = {normalise_tag(n) for n in changes["tags"] or []}
-    else:
-        wanted = set(current)
+    wanted = {normalise_tag(n) for n in changes["tags"] or []} if "tags" in changes else set(current)
     wanted |= {normalise_tag(n) for n in changes.get("add_tags") or []}
     wanted -= {normalise_tag(n) for n in changes.get("remove_tags") or []}
     if wanted == current:
@@ -464,8 +535,9 @@ def _change_tags(actor: Agent | None, ticket: Ticket, changes: dict[str, Any], n
     if removed:
         TicketTag.objects.filter(ticket=ticket, tag__name__in=removed).delete()
     if added:
-        TicketTag.objects.bulk_create([TicketTag(ticket=ticket, tag=t) for t in tags_by_name(added)],
-                                      ignore_conflicts=True)
+        TicketTag.objects.bulk_create(
+            [TicketTag(ticket=ticket, tag=t) for t in tags_by_name(added)], ignore_conflicts=True
+        )
     record(ticket, actor, "tags_changed", "tags", sorted(current), sorted(wanted), at=now)
     return True
 
@@ -494,8 +566,8 @@ def bulk_update(actor: Agent, tickets: Sequence[Ticket], **changes: Any) -> int:
     now = timezone.now()
     done: list[tuple[int, set[str]]] = []
     with transaction.atomic():
-        for ticket in Ticket.objects.select_for_update().filter(pk__in=[t.pk for t in tickets]).select_related(
-            "assignee", "team"
+        for ticket in (
+            Ticket.objects.select_for_update().filter(pk__in=[t.pk for t in tickets]).select_related("assignee", "team")
         ):
             changed = _apply_changes(actor, ticket, dict(changes), now)
             if changed:
@@ -510,8 +582,15 @@ def reassign_requester(actor: Agent, *, source: Contact, target: Contact) -> int
     now = timezone.now()
     tickets = list(Ticket.objects.filter(requester=source).only("id"))
     for ticket in tickets:
-        record(ticket, actor, "requester_changed", "requester", {"id": source.pk, "name": source.display_name},
-               {"id": target.pk, "name": target.display_name}, at=now)
+        record(
+            ticket,
+            actor,
+            "requester_changed",
+            "requester",
+            {"id": source.pk, "name": source.display_name},
+            {"id": target.pk, "name": target.display_name},
+            at=now,
+        )
     Ticket.objects.filter(requester=source).update(requester=target, organisation=target.organisation, updated_at=now)
     Message.objects.filter(author_contact=source).update(author_contact=target)
     return len(tickets)

@@ -1,0 +1,4 @@
+"""Error codes of the inboxes domain."""
+
+INBOX_NOT_FOUND = "inbox_not_found"
+INVALID_CHANNEL_KIND = "invalid_channel_kind"
