@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from django.contrib.auth.password_validation import validate_password
@@ -165,6 +166,49 @@ def create_brand(actor: Agent | None, *, name: str, slug: str, support_email: st
     return Brand.objects.create(
         name=name.strip()[:120], slug=slug, support_email=support_email, color=color or "#4f46e5"
     )
+
+
+_BRAND_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def update_brand(
+    actor: Agent,
+    brand: Brand,
+    *,
+    name: str | None = None,
+    slug: str | None = None,
+    support_email: str | None = None,
+    color: str | None = None,
+    is_active: bool | None = None,
+) -> Brand:
+    """Change a brand's identity; the slug stays unique and the colour is a #rrggbb value."""
+    permissions.require_admin(actor)
+    changes: dict[str, object] = {}
+    if name is not None:
+        if not name.strip():
+            raise ValidationFailed("A brand needs a name.", code="invalid_brand")
+        changes["name"] = name.strip()[:120]
+    if slug is not None and slug.strip().lower() != brand.slug:
+        slug = slug.strip().lower()
+        if not slug or len(slug) > 60 or not slug.replace("-", "").replace("_", "").isalnum():
+            raise ValidationFailed("A slug is 1 to 60 letters, digits, hyphens or underscores.", code="invalid_brand")
+        if Brand.objects.filter(slug=slug).exclude(pk=brand.pk).exists():
+            raise Conflict(f"A brand with slug {slug!r} already exists.", code="brand_exists")
+        changes["slug"] = slug
+    if support_email is not None:
+        changes["support_email"] = _clean_email(support_email) if support_email.strip() else ""
+    if color is not None:
+        if not _BRAND_COLOR.fullmatch(color.strip()):
+            raise ValidationFailed(f"{color!r} is not a colour like #4f46e5.", code="invalid_brand")
+        changes["color"] = color.strip().lower()
+    if is_active is not None:
+        changes["is_active"] = is_active
+    if changes:
+        for field, value in changes.items():
+            setattr(brand, field, value)
+        brand.save(update_fields=[*changes, "updated_at"])
+        publish(events.BRAND_UPDATED, {"brand_id": brand.pk, "fields": sorted(changes)})
+    return brand
 
 
 def issue_api_token(

@@ -26,9 +26,30 @@ def env_int(name: str, default: int) -> int:
 
 DATA_DIR = Path(env("FRONTDESK_DATA_DIR", str(BASE_DIR / "data")))
 DEBUG = env_bool("FRONTDESK_DEBUG", False)
-# The fallback key only exists so that a checkout runs; `frontdesk serve` refuses it unless FRONTDESK_DEMO=1.
-INSECURE_DEFAULT_SECRET = "insecure-development-key-set-FRONTDESK_SECRET_KEY"
-SECRET_KEY = env("FRONTDESK_SECRET_KEY", INSECURE_DEFAULT_SECRET)
+
+
+def _secret_key() -> str:
+    """FRONTDESK_SECRET_KEY, else a random key kept in the data folder (created on first start, mode 0600)."""
+    if env("FRONTDESK_SECRET_KEY"):
+        return env("FRONTDESK_SECRET_KEY")
+    path = DATA_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        import secrets
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process won the race: use its key
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return key
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h.strip() for h in env("FRONTDESK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")]
 CSRF_TRUSTED_ORIGINS = [o for o in env("FRONTDESK_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = env("FRONTDESK_SITE_URL", "http://127.0.0.1:8000")
@@ -46,12 +67,14 @@ INSTALLED_APPS = [
     "frontdesk.contacts",
     "frontdesk.inboxes",
     "frontdesk.tickets",
+    "frontdesk.realtime",
     "frontdesk.api",
     "frontdesk.workspace",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "frontdesk.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +144,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Static files are served by the WSGI process straight from the apps' folders: no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_MAX_AGE = 3600
 
 # Upload and body limits.
 ATTACHMENT_MAX_BYTES = env_int("FRONTDESK_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
@@ -168,6 +195,8 @@ else:
 
 # Realtime (WebSockets) are served by a separate ASGI process; the page connects to this URL.
 REALTIME_URL = env("FRONTDESK_REALTIME_URL", "")
+# Pushing changes to browsers needs a layer shared by all processes (Redis); tests turn it on in-process.
+REALTIME_RELAY = env_bool("FRONTDESK_REALTIME_RELAY", bool(REDIS_URL))
 CHANNEL_LAYERS = (
     {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
     if REDIS_URL

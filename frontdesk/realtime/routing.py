@@ -1,3 +1,7 @@
 """WebSocket routes (served by the ASGI process only)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from frontdesk.realtime.consumers import WorkspaceConsumer
+
+websocket_urlpatterns = [path("ws/workspace/", WorkspaceConsumer.as_asgi())]
