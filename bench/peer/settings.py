@@ -100,7 +100,6 @@ SITE_ID = 1
 # django-helpdesk: defaults, API on (it is on by default), teams off (needs pinax-teams).
 HELPDESK_TEAMS_MODE_ENABLED = False
 HELPDESK_API_ENABLED = True
-HELPDESK_ACTIVATE_API_ENDPOINT = True
 LOGIN_URL = "helpdesk:login"
 LOGIN_REDIRECT_URL = "helpdesk:home"
 

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from frontdesk.accounts import errors, permissions
 from frontdesk.accounts.models import Agent, ApiToken, Team
-from frontdesk.core.errors import NotFound
+from frontdesk.core.errors import NotFound, ValidationFailed
 from frontdesk.core.models import Brand
 
 
@@ -14,6 +14,24 @@ def brands_for(actor: Agent) -> QuerySet[Brand]:
     ids = permissions.brand_ids(actor)
     qs = Brand.objects.all() if ids is None else Brand.objects.filter(pk__in=ids)
     return qs.order_by("name")
+
+
+def get_brand(actor: Agent, brand_id: int) -> Brand:
+    brand = brands_for(actor).filter(pk=brand_id).first()
+    if brand is None:
+        raise NotFound(f"Brand {brand_id} does not exist or is not visible to you.", code=errors.BRAND_NOT_FOUND)
+    return brand
+
+
+def only_brand(actor: Agent) -> Brand:
+    """The brand to use when none was named: the actor's only brand; refused when there is a choice."""
+    brands = list(brands_for(actor)[:2])
+    if len(brands) != 1:
+        raise ValidationFailed(
+            "Name the brand (brand_id): you work for several brands." if brands else "You work for no brand.",
+            code=errors.BRAND_REQUIRED,
+        )
+    return brands[0]
 
 
 def agents_for(actor: Agent, *, include_inactive: bool = False) -> QuerySet[Agent]:

@@ -60,3 +60,17 @@ def get_organisation(actor: Agent, organisation_id: int) -> Organisation:
             code=errors.ORGANISATION_NOT_FOUND,
         )
     return org
+
+
+def get_identity(actor: Agent, contact_id: int, identity_id: int) -> ContactIdentity:
+    """One address of a contact the actor can see."""
+    identity = (
+        ContactIdentity.objects.filter(permissions.brand_scope(actor), contact_id=contact_id, pk=identity_id)
+        .select_related("contact")
+        .first()
+    )
+    if identity is None:
+        raise NotFound(
+            f"Contact {contact_id} has no identity {identity_id} visible to you.", code=errors.IDENTITY_NOT_FOUND
+        )
+    return identity

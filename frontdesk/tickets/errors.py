@@ -3,6 +3,8 @@
 TICKET_NOT_FOUND = "ticket_not_found"
 MESSAGE_NOT_FOUND = "message_not_found"
 ATTACHMENT_NOT_FOUND = "attachment_not_found"
+TAG_NOT_FOUND = "tag_not_found"
+CUSTOM_FIELD_NOT_FOUND = "custom_field_not_found"
 ATTACHMENT_TOO_LARGE = "attachment_too_large"
 INVALID_FIELD = "invalid_field"
 INVALID_ASSIGNEE = "invalid_assignee"

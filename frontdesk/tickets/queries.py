@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from collections.abc import Sequence
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from frontdesk.accounts import permissions
 from frontdesk.accounts.models import Agent
@@ -10,7 +13,7 @@ from frontdesk.core.errors import NotFound
 from frontdesk.tickets import errors, search
 from frontdesk.tickets.choices import PRIORITY_RANK, MessageKind
 from frontdesk.tickets.filters import SORTS, TicketFilter, filter_q
-from frontdesk.tickets.models import Attachment, Message, Tag, Ticket, TimelineEvent
+from frontdesk.tickets.models import Attachment, Message, SavedView, Tag, Ticket, TimelineEvent
 
 PRIORITY_RANK_EXPR = Case(
     *[When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()],
@@ -24,7 +27,8 @@ def tickets_for(actor: Agent, f: TicketFilter | None = None) -> QuerySet[Ticket]
     f = f or TicketFilter()
     qs = Ticket.objects.filter(permissions.ticket_scope(actor)).filter(filter_q(actor, f))
     if f.q:
-        ids = search.matching_ticket_ids(f.q)
+        # The scope and filters go into the search, so its newest matches are tickets this actor may see.
+        ids = search.matching_ticket_ids(f.q, within=qs)
         qs = qs.filter(pk__in=ids or [])
     if f.sort == "priority":
         qs = qs.annotate(priority_rank=PRIORITY_RANK_EXPR)
@@ -139,3 +143,68 @@ def custom_fields_for(actor: Agent, *, brand_id: int | None = None, include_inac
     if not include_inactive:
         qs = qs.filter(is_active=True)
     return qs.order_by("position", "label")
+
+
+def count_tickets_capped(actor: Agent, filters: Sequence[TicketFilter], *, cap: int = 500) -> list[int]:
+    """How many tickets each filter selects, counting at most `cap` + 1 each, all in one query.
+
+    Counting stops at the cap, so the cost stays small however many tickets match (lists show "500+").
+    """
+    if not filters:
+        return []
+    parts: list[str] = []
+    params: list[object] = []
+    for index, f in enumerate(filters):
+        qs = tickets_for(actor, f.with_(sort="updated")).order_by().values("id")[: cap + 1]
+        sql, sql_params = qs.query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{index})")
+        params.extend(sql_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return [int(n) for n in row]
+
+
+def saved_views_for(actor: Agent) -> QuerySet[SavedView]:
+    """The actor's own saved views and the shared ones (no owner)."""
+    if not actor.is_active:
+        return SavedView.objects.none()
+    return SavedView.objects.filter(Q(owner=actor) | Q(owner__isnull=True)).order_by("position", "name", "id")
+
+
+def get_saved_view(actor: Agent, view_id: int) -> SavedView:
+    view = saved_views_for(actor).filter(pk=view_id).first()
+    if view is None:
+        raise NotFound(f"View {view_id} does not exist or is not yours.", code="saved_view_not_found")
+    return view
+
+
+def ticket_counts_by_requester(actor: Agent, contact_ids: Sequence[int]) -> dict[int, int]:
+    """How many visible tickets each of these contacts has opened (one grouped query, for lists of contacts)."""
+    from django.db.models import Count
+
+    if not contact_ids:
+        return {}
+    rows = (
+        Ticket.objects.filter(permissions.ticket_scope(actor), requester_id__in=list(contact_ids))
+        .values("requester_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["requester_id"]: row["n"] for row in rows}
+
+
+def get_tag(actor: Agent, tag_id: int) -> Tag:
+    tag = tags_for(actor).filter(pk=tag_id).first()
+    if tag is None:
+        raise NotFound(f"Tag {tag_id} does not exist.", code=errors.TAG_NOT_FOUND)
+    return tag
+
+
+def get_custom_field(actor: Agent, field_id: int):  # type: ignore[no-untyped-def]
+    field = custom_fields_for(actor, include_inactive=True).filter(pk=field_id).first()
+    if field is None:
+        raise NotFound(
+            f"Custom field {field_id} does not exist or is not visible to you.", code=errors.CUSTOM_FIELD_NOT_FOUND
+        )
+    return field

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from frontdesk.accounts import permissions
 from frontdesk.accounts.models import Agent, Team
+from frontdesk.contacts.choices import IdentityKind
 from frontdesk.contacts.models import Contact
+from frontdesk.contacts.services import resolve_contact
 from frontdesk.core.errors import PermissionDenied, ValidationFailed
 from frontdesk.core.events import publish
 from frontdesk.core.html import html_to_text, sanitize_html, text_to_html
@@ -221,6 +223,32 @@ def open_ticket(
     publish(events.TICKET_CREATED, {"ticket_id": ticket.pk, "brand_id": brand.pk})
     publish(events.MESSAGE_CREATED, {"ticket_id": ticket.pk, "message_id": message.pk, "kind": message.kind})
     return ticket
+
+
+def log_ticket(
+    actor: Agent,
+    *,
+    brand: Brand,
+    email: str,
+    name: str = "",
+    subject: str,
+    text: str,
+    channel_kind: str = "email",
+    **fields: Any,
+) -> Ticket:
+    """An agent logs a ticket for a customer known by email (a call, a walk-in, a message received elsewhere).
+
+    The contact is found or created and the ticket opened in one transaction: a refused ticket leaves no contact.
+    """
+    permissions.require_writer(actor)
+    permissions.require(permissions.can_see_brand(actor, brand.pk), "You do not work for this brand.")
+    inbox = Inbox.objects.filter(brand=brand, channel_kind=channel_kind, is_active=True).order_by("id").first()
+    with transaction.atomic():
+        contact, _ = resolve_contact(brand, IdentityKind.EMAIL, email, name=name.strip())
+        return open_ticket(
+            actor, brand=brand, requester=contact, subject=subject, text=text, inbox=inbox,
+            channel_kind=channel_kind, **fields,
+        )
 
 
 def _validate_choice(name: str, value: str, choices: Any) -> None:

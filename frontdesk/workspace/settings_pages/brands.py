@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from frontdesk.accounts import queries, services
 from frontdesk.core.models import Brand
 from frontdesk.workspace.settings_pages.forms import BrandEditForm, BrandForm
-from frontdesk.workspace.settings_pages.pages import actor, admin_page, attempt, render
+from frontdesk.workspace.settings_pages.pages import actor, admin_page, attempt, posted, render
 
 ERROR_FIELDS = {"brand_exists": "slug", "invalid_email": "support_email"}
 
@@ -32,7 +32,7 @@ def brand_list(request: HttpRequest) -> HttpResponse:
 
 @admin_page("GET", "POST")
 def brand_create(request: HttpRequest) -> HttpResponse:
-    form = BrandForm(request.POST or None)
+    form = BrandForm(posted(request))
     if request.method == "POST" and form.is_valid():
         ok, brand = attempt(form, services.create_brand, actor(request), **form.cleaned_data, fields=ERROR_FIELDS)
         if ok:
@@ -45,7 +45,7 @@ def brand_create(request: HttpRequest) -> HttpResponse:
 def brand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     brand = _brand(request, pk)
     initial = {f: getattr(brand, f) for f in ("name", "slug", "support_email", "color", "is_active")}
-    form = BrandEditForm(request.POST or None, initial=initial)
+    form = BrandEditForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         ok, _ = attempt(form, services.update_brand, actor(request), brand, **form.cleaned_data, fields=ERROR_FIELDS)
         if ok:

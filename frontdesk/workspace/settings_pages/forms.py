@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from frontdesk.accounts import queries as account_queries
@@ -94,7 +94,11 @@ class TeamForm(forms.Form):
             del self.fields["brand"]
         else:
             self.fields["brand"].queryset = _brand_choices(actor)  # type: ignore[attr-defined]
-        self.fields["members"].queryset = account_queries.agents_for(actor)  # type: ignore[attr-defined]
+        members = account_queries.agents_for(actor)
+        if brand is not None:
+            # An existing team offers only the people who work in its brand.
+            members = members.filter(Q(brands=brand) | Q(role=Role.ADMIN)).distinct()
+        self.fields["members"].queryset = members  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -178,9 +182,7 @@ class InboxForm(forms.Form):
     address = forms.CharField(
         max_length=320, required=False, help_text="The support address, phone number or widget id of this inbox."
     )
-    default_team = TeamChoice(
-        queryset=Team.objects.none(), required=False, empty_label="No team", label="Default team"
-    )
+    default_team = TeamChoice(queryset=Team.objects.none(), required=False, empty_label="No team", label="Default team")
 
     def __init__(self, *args: Any, actor: Agent, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -191,9 +193,7 @@ class InboxForm(forms.Form):
 class InboxEditForm(forms.Form):
     name = forms.CharField(max_length=120)
     address = forms.CharField(max_length=320, required=False)
-    default_team = TeamChoice(
-        queryset=Team.objects.none(), required=False, empty_label="No team", label="Default team"
-    )
+    default_team = TeamChoice(queryset=Team.objects.none(), required=False, empty_label="No team", label="Default team")
     is_active = forms.BooleanField(required=False, label="Active", help_text="Inactive inboxes take no messages.")
 
     def __init__(self, *args: Any, actor: Agent, brand: Brand, **kwargs: Any):

@@ -86,3 +86,15 @@ def attempt(
 def paginate(request: HttpRequest, items: Any, per_page: int = 50) -> Page:
     """One page of a list; a bad or too-large ?page= falls back to the first or last page, never an error."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def posted(request: HttpRequest) -> Any:
+    """The submitted data on POST (even when empty, so that a bare POST shows its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The list's current filters, for the links to other pages of it."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

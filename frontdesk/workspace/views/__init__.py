@@ -1,0 +1,1 @@
+"""Workspace pages, one module per page family (inbox, tickets, contacts, sign-in)."""
