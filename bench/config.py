@@ -22,7 +22,8 @@ class Config:
     clients: int = 8
     duration: float = 20.0  # seconds counted in the creation workload, per product and way of creating
     warmup: float = 3.0
-    samples: int = 300  # page views measured per page kind
+    samples: int = 300  # page views measured per page kind ...
+    page_seconds: float = 90.0  # ... or fewer (at least 50) when they take longer than this
     reload: bool = False
     write_doc: bool = True
 

@@ -48,6 +48,19 @@ class Target:
         if self.kind == "postgres":
             _pg_admin(f'CREATE DATABASE "{self.name}"')
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics after a bulk load (what autovacuum would do a little later)."""
+        if self.kind == "sqlite":
+            import sqlite3
+
+            with sqlite3.connect(self.path) as conn:
+                conn.execute("ANALYZE")
+            return
+        import psycopg
+
+        with psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=self.name, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+
     def size_mb(self) -> float:
         if self.kind == "sqlite":
             files = [Path(f"{self.path}{suffix}") for suffix in ("", "-wal")]

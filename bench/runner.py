@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import random
 import statistics
 import time
@@ -13,16 +14,36 @@ from typing import Any
 from bench import databases, paths, servers
 from bench.client import Client
 from bench.config import Config
-from bench.load import run_load
+from bench.load import prewarm, run_load
 from bench.products import Frontdesk, Page, Peer, Product
 from bench.stats import Summary
 
 READ_WORKLOADS = ("list", "ticket", "search")
 WARMUP_VIEWS = 15
+MIN_VIEWS = 50
 
 
 def say(message: str) -> None:
     print(message, flush=True)
+
+
+# Words too common to be what someone searches for (greetings, sign-offs, function words).
+_STOPWORDS_TEXT = (
+    "about after again also because been before being could dear does doing from have having hello here just "
+    "kind know like need please really regards since still thank thanks that their them then there these they "
+    "this those through today very want were what when where which while with would your yours best cheers "
+    "hallo bonjour hola cordialement saludos groeten gruesse grusse freundlichen atentamente obrigado"
+)
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+def _phrase(body: str, rng: random.Random) -> str:
+    """Two adjacent content words from the body of a customer's first message: what someone would search for."""
+    paragraph = max(body.split("\n\n"), key=len)
+    words = [w.strip(".,;:!?()\"'").lower() for w in paragraph.split()]
+    pairs = [(a, b) for a, b in itertools.pairwise(words)
+             if len(a) >= 5 and len(b) >= 5 and a.isalpha() and b.isalpha() and not {a, b} & STOPWORDS]
+    return " ".join(rng.choice(pairs)) if pairs else ""
 
 
 class Run:
@@ -63,6 +84,7 @@ class Run:
             for label, job in product.create_jobs():
                 say(f"[{db}] create: {product.label} via {label}, {c.clients} clients, "
                     f"{c.warmup:g}s warm-up + {c.duration:g}s ...")
+                prewarm(job, server.port, connections=2 * c.clients)
                 result = run_load(job, server.port, clients=c.clients, duration=c.duration, warmup=c.warmup)
                 latency = result.latency
                 ways[label] = {"per_second": result.per_second, "ok": result.ok, "failed": result.failed,
@@ -105,9 +127,9 @@ class Run:
             return {**state, "cached": True}
         say(f"[{db}] load: {product.label} <- {c.tickets:,} tickets / {c.messages:,} messages into {target.name}")
         target.create()
-        started = time.perf_counter()
         result = product.load(target, dataset)
-        seconds = time.perf_counter() - started
+        seconds = float(result["seconds"])  # the load itself, as each product reports it
+        target.analyze()
         product.setup(target, 1)
         state = {
             "seconds": seconds,
@@ -136,11 +158,9 @@ class Run:
                 continue
             numbers.append(record.number)
             if len(phrases) < 20 and record.messages:
-                words = [w.strip(".,;:!?()\"'").lower() for w in record.messages[0].body.split()]
-                pairs = [(a, b) for a, b in itertools.pairwise(words)
-                         if len(a) >= 4 and len(b) >= 4 and a.isalpha() and b.isalpha()]
-                if pairs:
-                    phrases.append(" ".join(rng.choice(pairs)))
+                phrase = _phrase(record.messages[0].body, rng)
+                if phrase and phrase not in phrases:
+                    phrases.append(phrase)
         rng.shuffle(numbers)
         return {"numbers": numbers, "phrases": phrases}
 
@@ -165,11 +185,17 @@ class Run:
                     continue
                 for i in range(WARMUP_VIEWS):
                     view(i)
-                pages: list[Page] = [view(i) for i in range(c.samples)]
+                pages: list[Page] = []
+                deadline = time.monotonic() + c.page_seconds
+                for i in range(c.samples):  # stop early on a slow page, but keep enough views for a p99
+                    pages.append(view(i))
+                    if len(pages) >= MIN_VIEWS and time.monotonic() > deadline:
+                        break
                 bad = [p.status for p in pages if p.status != 200]
                 summary = Summary.of([p.ms for p in pages])
                 queries = statistics.median([p.queries for p in pages])
                 out[name] = {
+                    "load_average": os.getloadavg()[0],
                     "ms": summary.as_dict(),
                     "server_ms": Summary.of([p.server_ms for p in pages]).as_dict(),
                     "queries": queries,

@@ -66,3 +66,23 @@ def get_team(actor: Agent, team_id: int) -> Team:
 def tokens_for(actor: Agent) -> QuerySet[ApiToken]:
     qs = ApiToken.objects.select_related("agent")
     return qs if permissions.is_admin(actor) else qs.filter(agent=actor)
+
+
+# The console commands run as whoever installed frontdesk (no signed-in actor): these reads are for them only.
+
+
+def console_agent_by_email(email: str) -> Agent | None:
+    return Agent.objects.filter(email=(email or "").strip().lower()).first()
+
+
+def console_tokens(*, agent: Agent | None = None, include_revoked: bool = False) -> QuerySet[ApiToken]:
+    qs = ApiToken.objects.select_related("agent").order_by("agent__email", "-created_at")
+    if agent is not None:
+        qs = qs.filter(agent=agent)
+    if not include_revoked:
+        qs = qs.filter(revoked_at__isnull=True)
+    return qs
+
+
+def console_token_by_prefix(prefix: str) -> ApiToken | None:
+    return ApiToken.objects.select_related("agent").filter(prefix=prefix).first()

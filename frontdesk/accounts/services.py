@@ -85,6 +85,8 @@ def update_agent(
         permissions.require_admin(actor)
     if actor.pk == agent.pk and (is_active is False or (role is not None and role != Role.ADMIN and agent.is_admin)):
         raise ValidationFailed("You cannot deactivate or demote yourself; ask another admin.", code="self_lockout")
+    if role is not None and role not in Role.values:
+        raise ValidationFailed(f"Unknown role {role!r}.", code="invalid_role")
     fields: list[str] = []
     for field, value in (
         ("name", name),
@@ -94,8 +96,6 @@ def update_agent(
         ("time_zone", time_zone),
     ):
         if value is not None:
-            if field == "role" and value not in Role.values:
-                raise ValidationFailed(f"Unknown role {value!r}.", code="invalid_role")
             setattr(agent, field, value)
             fields.append(field)
     with transaction.atomic():

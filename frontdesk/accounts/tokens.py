@@ -25,6 +25,11 @@ def split(token: str) -> tuple[str, str] | None:
     parts = token.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != "fd" or not parts[1] or not parts[2]:
         return None
+    # Only well-formed prefixes reach the database: garbage from a header never becomes a query parameter.
+    if len(parts[1]) != PREFIX_BYTES * 2 or not all(c in "0123456789abcdef" for c in parts[1]):
+        return None
+    if len(parts[2]) > 200 or "\x00" in parts[2]:
+        return None
     return parts[1], parts[2]
 
 

@@ -69,8 +69,13 @@ class StrictJsonParser(Parser):
             data = json.loads(request.body, parse_constant=_reject_constant)
         except (ValueError, UnicodeDecodeError) as exc:
             raise InvalidJson(f"The request body is not valid JSON ({exc}).") from None
+        if not isinstance(data, dict):
+            raise ValidationFailed(
+                "The request body must be a JSON object.",
+                details={"errors": [{"location": "body", "field": "", "message": "not an object", "type": "type"}]},
+            )
         check_text(data, "body")
-        return data  # type: ignore[no-any-return]
+        return data
 
     def parse_querydict(
         self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest

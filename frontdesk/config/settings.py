@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "frontdesk.contacts",
     "frontdesk.inboxes",
     "frontdesk.tickets",
+    "frontdesk.imports",
+    "frontdesk.demo",
     "frontdesk.realtime",
     "frontdesk.api",
     "frontdesk.workspace",

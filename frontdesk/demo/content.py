@@ -527,3 +527,21 @@ DEVICES = ("iPhone 15", "Pixel 8", "Galaxy S23", "iPad Air", "MacBook", "Windows
 PLANS = ("Pro plan", "Business plan", "Team plan", "Premium plan")
 ERRORS = ("E1042", "PAY-402", "ERR_TIMEOUT", "SYNC-17", "AUTH-401", "HTTP 500")
 EXTRA_TAGS = ("vip", "follow-up", "escalated", "feedback", "first-contact")
+# Extra sentences that make messages read like real ones (and vary their length).
+CUSTOMER_DETAILS = (
+    "I have been a customer for {years} years and this never happened before.",
+    "This is the second time I am writing about this.",
+    "Please let me know as soon as possible.",
+    "I am available by phone at {phone} if that is easier.",
+    "I already checked the help center but could not find an answer.",
+    "My account email is the one I am writing from.",
+    "I would appreciate a quick reply, it is quite urgent for me.",
+    "Thanks in advance for your help.",
+)
+AGENT_CLOSINGS = (
+    "If you have any other questions, just reply to this message.",
+    "Is there anything else I can help you with?",
+    "We are sorry for the inconvenience.",
+    "Thank you for your patience while we looked into this.",
+    "I will keep this ticket open until I hear back from you.",
+)

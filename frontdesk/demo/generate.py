@@ -43,6 +43,7 @@ class Spec:
     seed: int = 42
     roster: Roster = DEMO_ROSTER
     numbered: bool = False  # write explicit ticket numbers 1..N
+    every_contact: bool = True  # give every generated customer at least one ticket (when tickets >= contacts)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,10 @@ def _placeholders(rng: random.Random, spec: Spec, person: Person, created: dt.da
         "date": (created - dt.timedelta(days=rng.randint(1, 20))).strftime("%d %B"),
         "error": rng.choice(content.ERRORS),
         "name": person.first_name,
+        "last_name": person.name.split(" ", 1)[-1],
+        "company": person.organisation,
+        "phone": f"+{rng.choice((31, 33, 34, 44, 49, 351))} {rng.randint(10, 99)} {rng.randint(1000000, 9999999)}",
+        "years": rng.randint(2, 9),
         "agent": "",
         "brand": person.brand.title(),
     }
@@ -143,14 +148,19 @@ def _times(created: dt.datetime, count: int, chat: bool, end: dt.datetime, rng: 
 
 
 def _status(kinds: list[str], last_at: dt.datetime, end: dt.datetime, assigned: bool, rng: random.Random) -> str:
+    """Where the conversation stands, as it would after `last_at`: old conversations are mostly finished."""
     age_days = (end - last_at).total_seconds() / 86400
     last = kinds[-1]
     if last == "customer":
+        if age_days > 7:  # the customer's last word was a thank-you, or it went quiet
+            return rng.choices(("closed", "solved", "open"), weights=(50, 35, 15))[0]
         if len(kinds) == 1 and not assigned:
             return "new"
-        return "open" if rng.random() < 0.92 else "on_hold"
+        return "open" if rng.random() < 0.93 else "on_hold"
     if last == "note":
-        return rng.choice(("open", "on_hold"))
+        if age_days > 7:
+            return rng.choices(("solved", "closed", "on_hold"), weights=(60, 20, 20))[0]
+        return "open" if rng.random() < 0.6 else "on_hold"
     if age_days > 14:
         return "closed" if rng.random() < 0.6 else "solved"
     if age_days > 3:
@@ -181,12 +191,16 @@ class _Writer:
             greeting, sign_off = lang.greeting, lang.sign_off
         else:
             body = self.fill(self.topic.cases[self.case].opening if first else rng.choice(self.topic.follow_ups))
+            for detail in rng.sample(content.CUSTOMER_DETAILS, rng.choice((1, 2)) if first else rng.choice((0, 1))):
+                body += " " + self.fill(detail)
             if not first and rng.random() < 0.2:
                 body += " " + rng.choice(content.THANKS)
             greeting, sign_off = rng.choice(content.GREETINGS), rng.choice(content.SIGN_OFFS)
         if chat:
             return body
         text = f"{greeting}\n\n{body}\n\n{sign_off}\n{self.values['name']}"
+        if self.values["company"] and rng.random() < 0.5:
+            text += f" {self.values['last_name']}\n{self.values['company']}\nPhone: {self.values['phone']}"
         if quote:
             text += "\n\n" + quote
         return text
@@ -199,10 +213,13 @@ class _Writer:
             greeting, sign_off = self.fill(lang.agent_greeting), lang.agent_sign_off
         else:
             body = self.fill(self.topic.cases[self.case].reply if first else rng.choice(self.topic.replies))
+            if rng.random() < 0.8:
+                body += "\n\n" + rng.choice(content.AGENT_CLOSINGS)
             greeting, sign_off = self.fill(rng.choice(content.AGENT_GREETINGS)), rng.choice(content.AGENT_SIGN_OFFS)
         if chat:
             return f"{greeting} {body}"
-        return f"{greeting}\n\n{body}\n\n{sign_off}\n{self.values['agent']}\n{self.values['brand']} Support"
+        signature = f"{self.values['agent']}\n{self.values['brand']} Support | help.{self.values['brand'].lower()}.test"
+        return f"{greeting}\n\n{body}\n\n{sign_off}\n{signature}"
 
     def note(self) -> str:
         return self.fill(self.rng.choice(self.topic.notes))
@@ -237,9 +254,15 @@ def generate(spec: Spec) -> Iterator[dict[str, Any]]:
     start = spec.end - dt.timedelta(days=spec.days)
     span = (spec.end - start).total_seconds()
     created_offsets = sorted(rng.random() ** 0.8 * span for _ in range(spec.tickets))
+    everyone = [p for b in brands for p in people[b]]
     for index, offset in enumerate(created_offsets):
-        brand = rng.choices(brands, weights=brand_weights)[0]
-        person = _pick_person(people[brand], rng)
+        if spec.every_contact and index < len(everyone):
+            # Every customer has at least one ticket, so the contact count is exactly spec.contacts.
+            person = everyone[(index * 7919) % len(everyone)] if len(everyone) % 7919 else everyone[index]
+            brand = person.brand
+        else:
+            brand = rng.choices(brands, weights=brand_weights)[0]
+            person = _pick_person(people[brand], rng)
         topic = rng.choices(content.TOPICS, weights=content.TOPIC_WEIGHTS)[0]
         channels = roster.channels_for(brand) or ["email"]
         channel = rng.choices(channels, weights=[CHANNEL_WEIGHTS.get(c, 5) for c in channels])[0]
@@ -262,7 +285,7 @@ def generate(spec: Spec) -> Iterator[dict[str, Any]]:
             message: dict[str, Any] = {"kind": kind, "created_at": _iso(when)}
             if kind == "customer":
                 quote = ""
-                if last_reply and channel == "email" and rng.random() < 0.3 and assignee:
+                if last_reply and channel == "email" and rng.random() < 0.5 and assignee:
                     quote = _quote(last_reply, when - dt.timedelta(hours=1), assignee.name, support[brand])
                 text = writer.customer(first=not messages, chat=chat, quote=quote)
                 message["author"] = person.email

@@ -72,7 +72,9 @@ DEMO_ROSTER = Roster(
     teams=(("demo", "Tier 1"), ("demo", "Billing"), ("acme", "Acme Care")),
     agents=(
         AgentSpec("admin@demo.test", "Alex Morgan", "admin", ("demo", "acme")),
-        AgentSpec("lead@demo.test", "Jordan Lee", "lead", ("demo", "acme"), (("demo", "Tier 1"), ("acme", "Acme Care"))),
+        AgentSpec(
+            "lead@demo.test", "Jordan Lee", "lead", ("demo", "acme"), (("demo", "Tier 1"), ("acme", "Acme Care"))
+        ),
         AgentSpec("sam@demo.test", "Sam Carter", "agent", ("demo",), (("demo", "Tier 1"),)),
         AgentSpec("priya@demo.test", "Priya Shah", "agent", ("demo",), (("demo", "Tier 1"), ("demo", "Billing"))),
         AgentSpec("jonas@demo.test", "Jonas Weber", "agent", ("demo",), (("demo", "Billing"),)),

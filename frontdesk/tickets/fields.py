@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from django.db.models import Q
@@ -27,6 +28,8 @@ def _coerce(field: CustomField, value: Any) -> Any:
             if isinstance(value, bool):
                 raise ValueError
             number = float(value)
+            if not math.isfinite(number):  # NaN and infinity are not JSON: no database would store them
+                raise ValueError
             return int(number) if number.is_integer() else number
         if kind == FieldType.CHECKBOX:
             if isinstance(value, bool):
@@ -56,12 +59,15 @@ def _coerce(field: CustomField, value: Any) -> Any:
         ) from None
 
 
-def clean_custom_fields(brand_id: int, values: dict[str, Any]) -> dict[str, Any]:
+def clean_custom_fields(
+    brand_id: int, values: dict[str, Any], *, known: dict[str, CustomField] | None = None
+) -> dict[str, Any]:
+    """Values checked and coerced; `known` (from definitions()) saves the lookup when checking many tickets."""
     if not values:
         return {}
     if not isinstance(values, dict):
         raise ValidationFailed("custom_fields must be an object of key: value.", code=errors.INVALID_FIELD)
-    known = definitions(brand_id)
+    known = definitions(brand_id) if known is None else known
     unknown = sorted(set(values) - set(known))
     if unknown:
         raise ValidationFailed(

@@ -41,6 +41,8 @@ def create_saved_view(actor: Agent, *, name: str, filters: Mapping[str, str], sh
 def delete_saved_view(actor: Agent, view: SavedView) -> None:
     """Remove a view: one's own, or a shared one for admins."""
     own = view.owner_id == actor.pk
-    permissions.require(actor.is_active and (own or (view.owner_id is None and permissions.is_admin(actor))),
-                        "You can only delete your own views.")
+    permissions.require(
+        actor.is_active and (own or (view.owner_id is None and permissions.is_admin(actor))),
+        "You can only delete your own views.",
+    )
     view.delete()

@@ -246,8 +246,14 @@ def log_ticket(
     with transaction.atomic():
         contact, _ = resolve_contact(brand, IdentityKind.EMAIL, email, name=name.strip())
         return open_ticket(
-            actor, brand=brand, requester=contact, subject=subject, text=text, inbox=inbox,
-            channel_kind=channel_kind, **fields,
+            actor,
+            brand=brand,
+            requester=contact,
+            subject=subject,
+            text=text,
+            inbox=inbox,
+            channel_kind=channel_kind,
+            **fields,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.core.cache import cache
@@ -32,6 +32,7 @@ SORT_LABELS = {
 }
 # Marks a request whose query string carries explicit filters (the filter form), as opposed to a view link.
 EXPLICIT = "f"
+FILTER_KEYS = {f.name for f in fields(TicketFilter)} - {"extra", "sort"}
 
 
 @dataclass
@@ -92,9 +93,10 @@ def forget_counts(actor: Agent) -> None:
 def current_filter(actor: Agent, params: Mapping[str, Any]) -> tuple[TicketFilter, str]:
     """The filter a request asks for and the key of the view it came from ("" for ad-hoc filters).
 
-    A view link carries only `?view=key`; the filter form carries every field (and `f=1`).
+    A view link carries only `?view=key`; the filter form carries its fields and `f=1`; a bare `?q=words` or
+    `?status=open` link is a filter of its own.
     """
-    if EXPLICIT in params:
+    if EXPLICIT in params or any(key in params for key in FILTER_KEYS):
         return parse_filter(params), ""
     key = str(params.get("view") or DEFAULT_VIEW)
     if key in BUILTIN:

@@ -51,12 +51,20 @@ def decode(sort: str, token: str) -> list[Any]:
         keys = _keys(sort)
         if token_sort != sort or len(values) != len(keys):
             raise ValueError
-        return [
-            dt.datetime.fromisoformat(v) if field in DATETIME_KEYS else int(v)
-            for (field, _), v in zip(keys, values, strict=True)
-        ]
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        return [_value(field, v) for (field, _), v in zip(keys, values, strict=True)]
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise ValidationFailed(STALE_CURSOR, code="invalid_cursor") from None
+
+
+def _value(field: str, value: Any) -> Any:
+    if field in DATETIME_KEYS:
+        when = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+        if when is None or when.tzinfo is None:
+            raise ValueError(value)
+        return when
+    if type(value) is not int or not -(2**63) < value < 2**63:
+        raise ValueError(value)
+    return value
 
 
 def _past(keys: list[tuple[str, bool]], values: list[Any], *, backwards: bool = False) -> Q:

@@ -51,7 +51,10 @@ def ticket_context(agent: Agent, ticket: Ticket, **extra: Any) -> dict[str, Any]
         "assignable": [a for a in staff if permissions.can_write(a)],
         "teams": list(accounts.teams_for(agent).filter(brand_id=ticket.brand_id)),
         "custom": [
-            {"field": f, "value": shown_value(ticket.custom_fields.get(f.key), checkbox=f.field_type == FieldType.CHECKBOX)}
+            {
+                "field": f,
+                "value": shown_value(ticket.custom_fields.get(f.key), checkbox=f.field_type == FieldType.CHECKBOX),
+            }
             for f in field_defs
         ],
         "all_tags": list(queries.tags_for(agent).values_list("name", flat=True)[:300]),

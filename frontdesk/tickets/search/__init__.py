@@ -20,7 +20,7 @@ from frontdesk.tickets.search.terms import Terms, parse_terms
 if TYPE_CHECKING:
     from frontdesk.tickets.models import Ticket
 
-__all__ = ["Terms", "matching_ticket_ids", "parse_terms", "rebuild_index"]
+__all__ = ["Terms", "check_index", "matching_ticket_ids", "optimize_index", "parse_terms", "rebuild_index"]
 
 DEFAULT_LIMIT = 500
 
@@ -69,8 +69,18 @@ def matching_ticket_ids(
 
 
 def rebuild_index() -> int:
-    """Rebuild the whole search index from the messages (after a restore or a bulk load without triggers)."""
+    """Rebuild the whole search index from the messages (after a restore, or if a check finds it wrong)."""
     return _backend().rebuild()
+
+
+def optimize_index() -> None:
+    """Compact the index after a bulk load (merges FTS5 segments; folds the GIN pending list, ANALYZE)."""
+    _backend().optimize()
+
+
+def check_index() -> None:
+    """Raise DatabaseError when the index does not match the messages."""
+    _backend().integrity_check()
 
 
 def repair_index_after_migrate(sender: object, using: str = "default", **kwargs: object) -> None:

@@ -21,6 +21,7 @@ from frontdesk.workspace.settings_pages.pages import (
     posted,
     query_without_page,
     render,
+    text_param,
 )
 
 ERROR_FIELDS = {
@@ -37,7 +38,7 @@ def agent_list(request: HttpRequest) -> HttpResponse:
     agents = queries.agents_for(actor(request), include_inactive=True).prefetch_related(
         "brands", Prefetch("teams", queryset=Team.objects.select_related("brand").order_by("name"))
     )
-    q = request.GET.get("q", "").strip()[:100]
+    q = text_param(request, "q")
     role = request.GET.get("role", "")
     status = request.GET.get("status", "")
     if q:

@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -26,21 +27,45 @@ class ColorInput(forms.TextInput):
     input_type = "color"
 
 
-class AgentChoices(forms.ModelMultipleChoiceField):
+def _is_id(value: Any) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
+class IdChoice(forms.ModelChoiceField):
+    """A record picked by id; anything that is not an id is an invalid choice before it reaches the database."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _is_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdChoices(forms.ModelMultipleChoiceField):
+    """Records picked by id; out-of-range or non-numeric ids would otherwise overflow the database driver."""
+
     widget = forms.CheckboxSelectMultiple
 
+    def _check_values(self, value: Any) -> Any:
+        for item in value:
+            if not _is_id(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)  # type: ignore[misc]  # Django API the stubs leave out
+
+
+class AgentChoices(IdChoices):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} <{obj.email}>"
 
 
-class TeamChoices(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
+class TeamChoices(IdChoices):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.brand.name} · {obj.name}"
 
 
-class TeamChoice(forms.ModelChoiceField):
+class TeamChoice(IdChoice):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.brand.name} · {obj.name}"
 
@@ -67,7 +92,9 @@ class BrandForm(forms.Form):
 
 
 class BrandEditForm(BrandForm):
-    is_active = forms.BooleanField(required=False, label="Active", help_text="Inactive brands take no new tickets.")
+    is_active = forms.BooleanField(
+        required=False, label="Active", help_text="Marks a brand no longer in use; all its data stays."
+    )
 
 
 # Teams
@@ -83,7 +110,7 @@ def _members_outside_brand(members: list[Agent], brand: Brand) -> list[str]:
 
 
 class TeamForm(forms.Form):
-    brand = forms.ModelChoiceField(queryset=Brand.objects.none(), empty_label=None)
+    brand = IdChoice(queryset=Brand.objects.none(), empty_label=None)
     name = forms.CharField(max_length=120)
     members = AgentChoices(queryset=Agent.objects.none(), required=False)
 
@@ -116,9 +143,7 @@ class AgentForm(forms.Form):
     name = forms.CharField(max_length=120)
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Role.choices, initial=Role.AGENT)
-    brands = forms.ModelMultipleChoiceField(
-        queryset=Brand.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    brands = IdChoices(queryset=Brand.objects.none(), required=False)
     teams = TeamChoices(queryset=Team.objects.none(), required=False)
 
     def __init__(self, *args: Any, actor: Agent, **kwargs: Any):
@@ -176,7 +201,7 @@ class AgentEditForm(AgentForm):
 
 
 class InboxForm(forms.Form):
-    brand = forms.ModelChoiceField(queryset=Brand.objects.none(), empty_label=None)
+    brand = IdChoice(queryset=Brand.objects.none(), empty_label=None)
     name = forms.CharField(max_length=120)
     channel_kind = forms.ChoiceField(choices=ChannelKind.choices, label="Channel kind")
     address = forms.CharField(
@@ -194,7 +219,11 @@ class InboxEditForm(forms.Form):
     name = forms.CharField(max_length=120)
     address = forms.CharField(max_length=320, required=False)
     default_team = TeamChoice(queryset=Team.objects.none(), required=False, empty_label="No team", label="Default team")
-    is_active = forms.BooleanField(required=False, label="Active", help_text="Inactive inboxes take no messages.")
+    is_active = forms.BooleanField(
+        required=False,
+        label="Active",
+        help_text="An inactive inbox is no longer chosen for new tickets; its tickets stay.",
+    )
 
     def __init__(self, *args: Any, actor: Agent, brand: Brand, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -228,7 +257,7 @@ class CustomFieldForm(forms.Form):
     options = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="Dropdown only: one option per line."
     )
-    brand = forms.ModelChoiceField(
+    brand = IdChoice(
         queryset=Brand.objects.none(), required=False, empty_label="All brands", help_text="Where the field applies."
     )
     required_to_solve = forms.BooleanField(required=False, label="Required to solve")
@@ -320,3 +349,15 @@ class TokenForm(forms.Form):
         if day is None:
             return None
         return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=self._zone())
+
+
+class PasswordForm(PasswordChangeForm):
+    """Django's password change, placed below the profile: no autofocus, and the rules in one sentence."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+        self.fields["new_password1"].help_text = "At least 8 characters, and not a common password."
+        self.fields["new_password2"].label = "Repeat the new password"
+        self.fields["new_password2"].help_text = ""

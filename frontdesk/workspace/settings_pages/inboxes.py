@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from frontdesk.accounts import queries as account_queries
 from frontdesk.inboxes import queries, services
 from frontdesk.workspace.settings_pages.forms import InboxEditForm, InboxForm
-from frontdesk.workspace.settings_pages.pages import actor, admin_page, attempt, posted, render
+from frontdesk.workspace.settings_pages.pages import actor, admin_page, attempt, id_param, posted, render
 
 ERROR_FIELDS = {"invalid_channel_kind": "channel_kind"}
 
@@ -17,9 +17,9 @@ ERROR_FIELDS = {"invalid_channel_kind": "channel_kind"}
 @admin_page()
 def inbox_list(request: HttpRequest) -> HttpResponse:
     me = actor(request)
-    brand_id = request.GET.get("brand", "")
-    inboxes = queries.inboxes_for(me, brand_id=int(brand_id) if brand_id.isdigit() else None)
-    context = {"inboxes": inboxes, "brands": account_queries.brands_for(me), "brand_id": brand_id}
+    brand_id = id_param(request, "brand")
+    inboxes = queries.inboxes_for(me, brand_id=brand_id)
+    context = {"inboxes": inboxes, "brands": account_queries.brands_for(me), "brand_id": str(brand_id or "")}
     return render(request, "workspace/settings/inboxes/list.html", context, page="inboxes")
 
 

@@ -98,3 +98,16 @@ def query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def id_param(request: HttpRequest, name: str) -> int | None:
+    """A record id from the query string, or None for anything that is not one (letters, "³", 30 digits)."""
+    value = request.GET.get(name, "")
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
+
+
+def text_param(request: HttpRequest, name: str, max_length: int = 100) -> str:
+    """A search text from the query string, trimmed; NUL characters are dropped (PostgreSQL refuses them)."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:max_length]

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from frontdesk.accounts import services
-from frontdesk.workspace.settings_pages.forms import ProfileForm
+from frontdesk.workspace.settings_pages.forms import PasswordForm, ProfileForm
 from frontdesk.workspace.settings_pages.pages import actor, agent_page, attempt, posted, render
 
 
-def _page(request: HttpRequest, profile_form: ProfileForm, password_form: PasswordChangeForm) -> HttpResponse:
+def _page(request: HttpRequest, profile_form: ProfileForm, password_form: PasswordForm) -> HttpResponse:
     context = {"form": profile_form, "password_form": password_form}
     return render(request, "workspace/settings/profile.html", context, page="profile")
 
@@ -29,13 +28,13 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your profile is saved.")
             return redirect("settings:profile")
         me.refresh_from_db()
-    return _page(request, form, PasswordChangeForm(me))
+    return _page(request, form, PasswordForm(me))
 
 
 @agent_page("POST")
 def change_password(request: HttpRequest) -> HttpResponse:
     me = actor(request)
-    form = PasswordChangeForm(me, request.POST)
+    form = PasswordForm(me, request.POST)
     if form.is_valid():
         ok, _ = attempt(
             form,

@@ -18,6 +18,7 @@ from frontdesk.workspace.settings_pages.pages import (
     posted,
     query_without_page,
     render,
+    text_param,
 )
 
 ERROR_FIELDS = {"tag_exists": "name", "invalid_field": "name"}
@@ -40,7 +41,7 @@ def tag_list(request: HttpRequest) -> HttpResponse:
         if ok:
             messages.success(request, f"Tag {tag} created.")
             return redirect("settings:tags")
-    q = request.GET.get("q", "").strip()[:60]
+    q = text_param(request, "q", max_length=60)
     tags = queries.tags_for(me, search=q).annotate(ticket_count=Count("tickets"))
     context = {
         "page_obj": paginate(request, tags, per_page=100),

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from frontdesk.accounts import queries, services
 from frontdesk.accounts.models import Agent
 from frontdesk.workspace.settings_pages.forms import TeamForm
-from frontdesk.workspace.settings_pages.pages import actor, admin_page, attempt, posted, render
+from frontdesk.workspace.settings_pages.pages import actor, admin_page, attempt, id_param, posted, render
 
 ERROR_FIELDS = {"team_exists": "name"}
 
@@ -21,17 +21,17 @@ def team_list(request: HttpRequest) -> HttpResponse:
     teams = queries.teams_for(me).prefetch_related(
         Prefetch("members", queryset=Agent.objects.only("id", "name", "email").order_by("name"))
     )
-    brand_id = request.GET.get("brand", "")
-    if brand_id.isdigit():
-        teams = teams.filter(brand_id=int(brand_id))
-    context = {"teams": teams, "brands": queries.brands_for(me), "brand_id": brand_id}
+    brand_id = id_param(request, "brand")
+    if brand_id is not None:
+        teams = teams.filter(brand_id=brand_id)
+    context = {"teams": teams, "brands": queries.brands_for(me), "brand_id": str(brand_id or "")}
     return render(request, "workspace/settings/teams/list.html", context, page="teams")
 
 
 @admin_page("GET", "POST")
 def team_create(request: HttpRequest) -> HttpResponse:
     me = actor(request)
-    initial = {"brand": request.GET.get("brand")} if request.GET.get("brand", "").isdigit() else {}
+    initial = {"brand": id_param(request, "brand")}
     form = TeamForm(posted(request), actor=me, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -51,7 +51,9 @@ def priority_badge(priority: str, quiet: bool = True) -> SafeString:
     if quiet and priority == Priority.NORMAL:
         return format_html('<span class="prio prio-normal">{}</span>', PRIORITY_LABELS[priority])
     return format_html(
-        '<span class="prio prio-{}"><i aria-hidden="true"></i>{}</span>', priority, PRIORITY_LABELS.get(priority, priority)
+        '<span class="prio prio-{}"><i aria-hidden="true"></i>{}</span>',
+        priority,
+        PRIORITY_LABELS.get(priority, priority),
     )
 
 

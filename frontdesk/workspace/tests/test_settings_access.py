@@ -18,14 +18,8 @@ NON_ADMIN_ROLES = [Role.LEAD, Role.AGENT, Role.LIGHT_AGENT, Role.READ_ONLY]
 EVERY_ROLE = [Role.ADMIN, *NON_ADMIN_ROLES]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Real hashing costs half a second per agent; these tests are about pages, not password storage.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def sign_in(client: Client, role: str = Role.ADMIN, **fields: object) -> Agent:
-    agent = AgentFactory(role=role, **fields)
+    agent: Agent = AgentFactory(role=role, **fields)
     client.force_login(agent)
     return agent
 
@@ -260,3 +254,59 @@ def test_an_empty_post_shows_errors_not_a_crash(client, name):
     # then
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+HUGE = "9" * 30
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/settings/brands/{HUGE}/",
+        f"/settings/teams/?brand={HUGE}",
+        "/settings/teams/?brand=%C2%B3",
+        "/settings/teams/new/?brand=%C2%B3",
+        f"/settings/inboxes/?brand={HUGE}",
+        "/settings/inboxes/?brand=%D9%A3",
+        f"/settings/agents/?page={HUGE}",
+        "/settings/agents/?q=%00&role=%00",
+        "/settings/tags/?q=%00",
+    ],
+)
+def test_hostile_query_strings_get_an_answer_not_a_crash(client, path):
+    # given
+    sign_in(client, Role.ADMIN)
+    # when
+    response = client.get(path)
+    # then
+    assert response.status_code in (200, 404)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "field"),
+    [
+        ("settings:team_create", {"brand": HUGE, "name": "X"}, "brand"),
+        ("settings:team_create", {"brand": "1", "name": "X", "members": [HUGE]}, "members"),
+        ("settings:agent_create", {"name": "X", "email": "x@y.test", "role": "agent", "brands": [HUGE]}, "brands"),
+        ("settings:inbox_create", {"brand": "-1", "name": "X", "channel_kind": "email"}, "brand"),
+        ("settings:field_create", {"key": "k", "label": "K", "field_type": "text", "position": HUGE}, "position"),
+        ("settings:brand_create", {"name": "A\x00B", "slug": "ab", "color": "#000000"}, "name"),
+    ],
+)
+def test_hostile_form_values_are_form_errors(client, name, data, field):
+    # given
+    sign_in(client, Role.ADMIN)
+    # when
+    response = client.post(reverse(name), data)
+    # then
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+
+
+def test_hostile_token_revoke_id_is_404(client):
+    # given
+    sign_in(client, Role.AGENT)
+    # when
+    response = client.post(f"/settings/tokens/{HUGE}/revoke/")
+    # then
+    assert response.status_code == 404

@@ -13,12 +13,6 @@ from frontdesk.tickets.models import CustomField
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Real hashing costs half a second per agent; these tests are about pages, not password storage.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def admin(client):
     agent = AgentFactory(role=Role.ADMIN)
@@ -122,7 +116,9 @@ def test_dropdown_cannot_lose_all_options(client, admin):
     # given
     field = CustomField.objects.create(key="plan", label="Plan", field_type=FieldType.DROPDOWN, options=["Free"])
     # when
-    response = client.post(reverse("settings:field_edit", args=[field.pk]), {"label": "Plan", "options": "", "position": 0})
+    response = client.post(
+        reverse("settings:field_edit", args=[field.pk]), {"label": "Plan", "options": "", "position": 0}
+    )
     # then
     assert "options" in response.context["form"].errors
     field.refresh_from_db()

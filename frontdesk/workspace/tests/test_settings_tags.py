@@ -12,12 +12,6 @@ from frontdesk.tickets.models import Tag, Ticket
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Real hashing costs half a second per agent; these tests are about pages, not password storage.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def admin(client):
     agent = AgentFactory(role=Role.ADMIN)

@@ -13,12 +13,6 @@ from frontdesk.testing.factories import AgentFactory, BrandFactory, InboxFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Real hashing costs half a second per agent; these tests are about pages, not password storage.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def admin(client):
     agent = AgentFactory(role=Role.ADMIN)
@@ -44,7 +38,7 @@ def test_list_groups_teams_by_brand_and_filters(client, admin):
 def test_list_queries_do_not_grow_with_teams(client, admin, django_assert_max_num_queries):
     # given
     brand = BrandFactory()
-    for n in range(15):
+    for _ in range(15):
         TeamFactory(brand=brand).members.set([AgentFactory(brands=[brand]), AgentFactory(brands=[brand])])
     # when / then
     with django_assert_max_num_queries(8):
@@ -71,7 +65,9 @@ def test_members_must_work_in_the_brand(client, admin):
     brand, other = BrandFactory(), BrandFactory()
     outsider = AgentFactory(brands=[other], name="Olga Outsider")
     # when
-    response = client.post(reverse("settings:team_create"), {"brand": brand.pk, "name": "Billing", "members": [outsider.pk]})
+    response = client.post(
+        reverse("settings:team_create"), {"brand": brand.pk, "name": "Billing", "members": [outsider.pk]}
+    )
     # then
     assert response.status_code == 200
     assert "Olga Outsider" in response.context["form"].errors["members"][0]

@@ -49,6 +49,8 @@ def page(*methods: str) -> Callable[[View], View]:
             try:
                 response = view(request, *args, **kwargs)
             except NotFound as exc:
+                if is_htmx(request):
+                    return flash_error(request, exc.message, status=exc.status)
                 raise Http404(exc.message) from None
             except PermissionDenied as exc:
                 if is_htmx(request):
@@ -73,7 +75,12 @@ def flash_error(request: HttpRequest, message: str, *, status: int = 400) -> Htt
 
 
 def refuse(request: HttpRequest, exc: DomainError, fallback: str) -> HttpResponse:
-    """Tell the person why their request was refused: a toast over htmx, else a message and back."""
+    """Tell the person why their request was refused: a toast over htmx, else a message and back.
+
+    "Not found" and "not allowed" keep their meaning: they become a 404 and a 403 (see `page`).
+    """
+    if isinstance(exc, NotFound | PermissionDenied):
+        raise exc
     if is_htmx(request):
         return flash_error(request, exc.message, status=exc.status)
     messages.error(request, exc.message)

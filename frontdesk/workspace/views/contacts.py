@@ -135,8 +135,11 @@ def _merge_candidates(request: HttpRequest, contact: Contact, wanted: str) -> li
     if not wanted:
         return []
     exact = list(same_brand.filter(identities__value=wanted.lower())[:MERGE_CANDIDATES_MAX])
-    return exact or list(contacts.contacts_for(agent, brand_id=contact.brand_id, search=wanted)
-                         .exclude(pk=contact.pk)[:MERGE_CANDIDATES_MAX])
+    return exact or list(
+        contacts.contacts_for(agent, brand_id=contact.brand_id, search=wanted).exclude(pk=contact.pk)[
+            :MERGE_CANDIDATES_MAX
+        ]
+    )
 
 
 @page("GET", "POST")

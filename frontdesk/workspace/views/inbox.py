@@ -59,10 +59,7 @@ def render_inbox(request: HttpRequest, params: QueryDict, *, partial: bool = Fal
     links = listing.views_for(agent)
     active = listing.active_key(links, f, requested)
     active_link = next((link for link in links if link.key == active), None)
-    if f.q:
-        title = "Search results"
-    else:
-        title = active_link.name if active_link else "Filtered tickets"
+    title = "Search results" if f.q else (active_link.name if active_link else "Filtered tickets")
     agents = list(accounts.agents_for(agent))
     context = {
         "section": "inbox",
@@ -71,7 +68,8 @@ def render_inbox(request: HttpRequest, params: QueryDict, *, partial: bool = Fal
         "fv": f.to_query(),
         "status_summary": listing.status_summary(f),
         "filter_error": error,
-        "views": links,
+        "builtin_views": [link for link in links if link.is_builtin],
+        "saved_views": [link for link in links if not link.is_builtin],
         "active_view": active,
         "active_link": active_link,
         "title": title,
@@ -117,8 +115,8 @@ def save_view(request: HttpRequest) -> HttpResponse:
 @page("POST")
 def delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
     agent = actor(request)
+    view = queries.get_saved_view(agent, view_id)
     try:
-        view = queries.get_saved_view(agent, view_id)
         saved_views.delete_saved_view(agent, view)
     except DomainError as exc:
         return refuse(request, exc, reverse("workspace:inbox"))

@@ -81,11 +81,23 @@ def update_properties(request: HttpRequest, number: int) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("workspace:ticket", number=ticket.number)
     listing.forget_counts(agent)
+    if changes and not queries.tickets_for(agent).filter(pk=ticket.pk).exists():
+        # The change (a team the agent is not in) moved the ticket out of their sight.
+        messages.success(request, f"Ticket #{ticket.number} was updated; you can no longer see it.")
+        return _leave(request, reverse("workspace:inbox"))
     if is_htmx(request):
         return _refreshed(request, ticket)
     if changes:
         messages.success(request, "Ticket updated.")
     return redirect("workspace:ticket", number=ticket.number)
+
+
+def _leave(request: HttpRequest, url: str) -> HttpResponse:
+    if is_htmx(request):
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 @page("GET")
