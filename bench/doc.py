@@ -38,8 +38,9 @@ def _create_details(db: str, create: dict[str, Any]) -> list[str]:
     for product, data in create.items():
         for way, w in data.get("ways", {}).items():
             best = " (used)" if way == data.get("best") and len(data["ways"]) > 1 else ""
-            out.append(f"| {db} | {product} | {way}{best} | {_n(w['per_second'])} | {_n(w['latency_ms']['p50'])} | "
-                       f"{_n(w['latency_ms']['p99'])} | {w['ok']:,} | {w['failed']:,} |")
+            lat = w["latency_ms"]
+            out.append(f"| {db} | {product} | {way}{best} | {_n(w['per_second'])} | {_n(lat['p50'])} | "
+                       f"{_n(lat['p99'])} | {w['ok']:,} | {w['failed']:,} | {_n(w.get('load_average'), 2)} |")
     return out
 
 
@@ -117,8 +118,8 @@ def render(results: dict[str, Any]) -> str:
         "",
         "### Creating tickets, each way",
         "",
-        "| db | product | way | tickets/s | p50 ms | p99 ms | created | failed |",
-        "|---|---|---|---|---|---|---|---|",
+        "| db | product | way | tickets/s | p50 ms | p99 ms | created | failed | load |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for db, data in dbs.items():
         if "create" in data:

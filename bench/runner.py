@@ -88,6 +88,7 @@ class Run:
                 result = run_load(job, server.port, clients=c.clients, duration=c.duration, warmup=c.warmup)
                 latency = result.latency
                 ways[label] = {"per_second": result.per_second, "ok": result.ok, "failed": result.failed,
+                               "load_average": os.getloadavg()[0],
                                "latency_ms": latency.as_dict(), "failures": result.failures}
                 say(f"    {result.per_second:8.1f} tickets/s   p50 {latency.p50:6.1f} ms   p99 {latency.p99:6.1f} ms"
                     f"   ({result.ok} created, {result.failed} failed)")

@@ -220,13 +220,17 @@ def create_team(request: HttpRequest, body: TeamCreate) -> HttpStatus:
     return HttpStatus(201, team_out(queries.get_team(agent, team.pk)))
 
 
-@router.patch("/teams/{team_id}", scope=TokenScope.ADMIN_WRITE, response=TeamOut, summary="Rename a team or set members")
+@router.patch(
+    "/teams/{team_id}", scope=TokenScope.ADMIN_WRITE, response=TeamOut, summary="Rename a team or set members"
+)
 def update_team(request: HttpRequest, body: TeamPatch, team_id: int = TeamId) -> dict[str, Any]:
     agent = actor(request)
     team = queries.get_team(agent, team_id)
     permissions.require_admin(agent)
     members = (
-        referenced_many("member_ids", queries.get_agent, agent, body.member_ids) if body.member_ids is not None else None
+        referenced_many("member_ids", queries.get_agent, agent, body.member_ids)
+        if body.member_ids is not None
+        else None
     )
     services.update_team(agent, team, name=body.name, members=members)
     return team_out(queries.get_team(agent, team_id))

@@ -105,9 +105,7 @@ def payload_too_large() -> PayloadTooLarge:
     from django.conf import settings
 
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return PayloadTooLarge(
-        f"The request body is larger than the limit of {limit:,} bytes.", details={"limit": limit}
-    )
+    return PayloadTooLarge(f"The request body is larger than the limit of {limit:,} bytes.", details={"limit": limit})
 
 
 def internal_error(request: HttpRequest, exc: BaseException) -> HttpResponse:
@@ -184,4 +182,4 @@ def handle(request: HttpRequest, exc: Exception) -> HttpResponse:
 def install(api: NinjaAPI) -> None:
     """Route every exception raised inside an operation through `handle` (replacing ninja's own handlers)."""
     for exc_class in (Exception, HttpError, NinjaValidationError, Http404):
-        api.add_exception_handler(exc_class, handle)
+        api.add_exception_handler(exc_class, handle)  # type: ignore[arg-type]  # ninja passes instances only

@@ -74,7 +74,9 @@ class FrontdeskAPI(NinjaAPI):
             ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}").pop("$defs", {})
         )
         components["schemas"]["ErrorOut"] = {
-            k: v for k, v in ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}").items() if k != "$defs"
+            k: v
+            for k, v in ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}").items()
+            if k != "$defs"
         }
         security = components.get("securitySchemes", {})
         if "TokenAuth" in security:
@@ -86,7 +88,11 @@ class FrontdeskAPI(NinjaAPI):
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
         for path_item in schema.get("paths", {}).values():
             for operation in path_item.values():
-                responses = operation.setdefault("responses", {})
+                # ninja keys responses by int, openapi_extra by str: merge them, or the JSON repeats keys
+                responses: dict[str, Any] = {}
+                for status, response in operation.get("responses", {}).items():
+                    responses.setdefault(str(status), {}).update(response)
+                operation["responses"] = responses
                 for status, response in list(responses.items()):
                     if str(status).startswith("2"):
                         response.setdefault("headers", {}).update(

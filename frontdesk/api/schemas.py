@@ -80,7 +80,8 @@ def team_ref(team: Any) -> dict[str, Any] | None:
 def contact_ref(contact: Any) -> dict[str, Any] | None:
     if contact is None:
         return None
-    return {"id": contact.pk, "name": contact.display_name, "email": contact.primary_address}
+    address = contact.primary_address  # read once: each read may be a query when identities are not prefetched
+    return {"id": contact.pk, "name": contact.name or address or f"Contact {contact.pk}", "email": address}
 
 
 def organisation_ref(organisation: Any) -> dict[str, Any] | None:

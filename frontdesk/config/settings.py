@@ -178,6 +178,9 @@ DEFAULT_FROM_EMAIL = env("FRONTDESK_DEFAULT_FROM_EMAIL", "frontdesk@localhost")
 
 # API.
 API_RATE_LIMIT_PER_MINUTE = env_int("FRONTDESK_API_RATE_LIMIT_PER_MINUTE", 600)
+# Where the per-token counts live: "sqlite" (a file shared by this machine's processes), "cache" (Django's
+# cache: Redis when FRONTDESK_REDIS_URL is set) or "auto" (cache with Redis, else sqlite).
+API_RATE_LIMIT_STORE = env("FRONTDESK_API_RATE_LIMIT_STORE", "auto")
 API_PAGE_SIZE_MAX = 100
 
 # Background jobs: SQLite-backed Huey on one machine, Redis when FRONTDESK_REDIS_URL is set.

@@ -272,9 +272,7 @@ def merge_contacts(request: HttpRequest, body: MergeIn, contact_id: int = Contac
     return contact_out(queries.get_contact(agent, contact_id))
 
 
-@router.get(
-    "/organisations", scope=TokenScope.CONTACTS_READ, response=OrganisationPage, summary="List organisations"
-)
+@router.get("/organisations", scope=TokenScope.CONTACTS_READ, response=OrganisationPage, summary="List organisations")
 def list_organisations(request: HttpRequest, query: Query[OrganisationQuery]) -> dict[str, Any]:
     qs = queries.organisations_for(actor(request), search=query.q or "", brand_id=query.brand)
     rows, next_cursor = paginate(qs, kind="organisations", cursor=query.cursor, limit=query.limit)

@@ -74,3 +74,19 @@ def get_identity(actor: Agent, contact_id: int, identity_id: int) -> ContactIden
             f"Contact {contact_id} has no identity {identity_id} visible to you.", code=errors.IDENTITY_NOT_FOUND
         )
     return identity
+
+
+def contact_by_address(brand_id: int, kind: str, value: str) -> Contact | None:
+    """The contact behind an address in a brand, or None; nothing is created (see services.resolve_contact).
+
+    For channels and the API, which look a sender up before deciding to write: the address is normalised here,
+    so a malformed one is refused before any write starts.
+    """
+    from frontdesk.contacts.identities import normalise
+
+    identity = (
+        ContactIdentity.objects.select_related("contact")
+        .filter(brand_id=brand_id, kind=kind, value=normalise(kind, value))
+        .first()
+    )
+    return identity.contact if identity is not None else None

@@ -72,7 +72,8 @@ class References:
             self.inbox_by_name.setdefault((inbox.brand_id, inbox.name.lower()), ref)
             if inbox.address:
                 self.inbox_by_name.setdefault((inbox.brand_id, inbox.address.lower()), ref)
-        self._fields: dict[int, dict[str, CustomField]] = {}
+        # Read up front: checking lines must not query the database (it may run in another process).
+        self._fields: dict[int, dict[str, CustomField]] = {b.pk: definitions(b.pk) for b in self.brands.values()}
         self.forget_created()
 
     def forget_created(self) -> None:
@@ -144,8 +145,6 @@ class References:
         return self.inbox_by_kind.get((brand.pk, channel))
 
     def field_definitions(self, brand_id: int) -> dict[str, CustomField]:
-        if brand_id not in self._fields:
-            self._fields[brand_id] = definitions(brand_id)
         return self._fields[brand_id]
 
     # Finding or creating (inside the batch's transaction).

@@ -11,9 +11,10 @@ back and written again line by line, so that only the offending lines are lost a
 
 from __future__ import annotations
 
-import datetime as dt
+import os
+import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -24,14 +25,12 @@ from frontdesk.accounts import permissions
 from frontdesk.accounts.models import Agent
 from frontdesk.core.errors import ValidationFailed
 from frontdesk.core.events import publish
-from frontdesk.core.html import html_to_text, sanitize_html, text_to_html
 from frontdesk.core.models import Counter
 from frontdesk.imports import errors, events
 from frontdesk.imports.bulk import RowWriter, datetime_converter, db_json
-from frontdesk.imports.records import MAX_LINE_BYTES, LineError, TicketRecord, decode_line, parse_record
+from frontdesk.imports.checking import Checked, Rejected, checked_batches
 from frontdesk.imports.references import References
 from frontdesk.tickets.choices import DeliveryStatus, Direction, MessageKind, Status
-from frontdesk.tickets.fields import clean_custom_fields
 from frontdesk.tickets.models import Message, Ticket, TicketTag, TimelineEvent
 from frontdesk.tickets.services import PREVIEW_LENGTH, TICKET_NUMBER_SEQUENCE
 
@@ -43,18 +42,6 @@ DIRECTION = {
     MessageKind.NOTE: Direction.INTERNAL,
 }
 PUBLIC = (MessageKind.CUSTOMER, MessageKind.REPLY)
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """A line that was not imported: where, why (for people) and a stable code."""
-
-    line: int
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
 
 
 @dataclass
@@ -74,94 +61,6 @@ class ImportResult:
         return text
 
 
-@dataclass
-class _Ready:
-    """A checked line with everything resolved except what needs writes (contacts, organisations, tags)."""
-
-    record: TicketRecord
-    brand_id: int
-    assignee_id: int | None
-    team_id: int | None
-    inbox_id: int | None
-    custom_fields: dict[str, Any]
-    authors: list[int | None]  # agent id per message (None for customer messages)
-    bodies: list[tuple[str, str]]  # (text, sanitised html) per message
-    times: list[dt.datetime]  # per message, in conversation order
-
-
-def read_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | LineError]]:
-    """(line number, raw bytes) for each non-blank line; an over-long line gives a LineError and is skipped."""
-    number = 0
-    while True:
-        raw = stream.readline(MAX_LINE_BYTES + 1)
-        if not raw:
-            return
-        number += 1
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            while raw and not raw.endswith(b"\n"):  # skip the rest of the line without holding it
-                raw = stream.readline(1024 * 1024)
-            yield number, LineError(
-                f"the line is longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB.", code=errors.LINE_TOO_LONG
-            )
-            continue
-        if raw.strip():
-            yield number, raw
-
-
-def _bodies(record: TicketRecord) -> list[tuple[str, str]]:
-    bodies = []
-    for index, message in enumerate(record.messages):
-        html = sanitize_html(message.html) if message.html else ""
-        text = message.text.strip() or html_to_text(html)
-        if not text:
-            raise LineError(f"messages[{index}]: the html has no text once cleaned.")
-        bodies.append((text, html or text_to_html(text)))
-    return bodies
-
-
-def _times(record: TicketRecord, now: dt.datetime) -> list[dt.datetime]:
-    """Each message's time: its own, else the one before it, else the ticket's creation (else now)."""
-    known = [m.created_at for m in record.messages if m.created_at is not None]
-    current = record.created_at or (known[0] if known else now)
-    times = []
-    for message in record.messages:
-        current = message.created_at or current
-        times.append(current)
-    return times
-
-
-def _check(record: TicketRecord, refs: References, now: dt.datetime) -> _Ready:
-    brand = refs.brand(record.brand)
-    assignee = refs.assignee(record.assignee, brand) if record.assignee else None
-    inbox = refs.inbox(record.inbox, record.channel, brand)
-    team_id = refs.team(record.team, brand) if record.team else (inbox.default_team_id if inbox else None)
-    authors: list[int | None] = []
-    for index, message in enumerate(record.messages):
-        if message.kind == MessageKind.CUSTOMER:
-            authors.append(None)
-        elif message.author_email:
-            authors.append(refs.agent(message.author_email, f"messages[{index}].author").id)
-        elif assignee is not None:
-            authors.append(assignee.id)
-        else:
-            raise LineError(f"messages[{index}].author: a {message.kind} needs the agent's email (or an assignee).")
-    try:
-        custom = clean_custom_fields(brand.pk, record.custom_fields, known=refs.field_definitions(brand.pk))
-    except ValidationFailed as exc:
-        raise LineError(f"custom_fields: {exc.message}") from None
-    return _Ready(
-        record=record,
-        brand_id=brand.pk,
-        assignee_id=assignee.id if assignee else None,
-        team_id=team_id,
-        inbox_id=inbox.id if inbox else None,
-        custom_fields=custom,
-        authors=authors,
-        bodies=_bodies(record),
-        times=_times(record, now),
-    )
-
-
 def _preview(text: str) -> str:
     return " ".join(text[: PREVIEW_LENGTH * 4].split())[:PREVIEW_LENGTH]
 
@@ -179,7 +78,7 @@ TIMELINE_FIELDS = ("ticket", "actor_agent", "actor_label", "action", "field", "b
 
 
 def _ticket_row(
-    ready: _Ready, number: int, requester_id: int, organisation_id: int | None, db_datetime: Callable[..., Any]
+    ready: Checked, number: int, requester_id: int, organisation_id: int | None, db_datetime: Callable[..., Any]
 ) -> tuple[Any, ...]:
     """The ticket row, list columns computed from the conversation (as the services keep them up to date)."""
     record, times = ready.record, ready.times
@@ -248,47 +147,28 @@ class Importer:
             "timeline": RowWriter(TimelineEvent, TIMELINE_FIELDS),
         }
         self.result = ImportResult()
-        self.numbers_seen: set[int] = set()
         self.started = time.monotonic()
         self.now = timezone.now()
 
-    def reject(self, line: int, error: LineError | Rejected) -> None:
-        rejected = error if isinstance(error, Rejected) else Rejected(line, error.code, error.message)
+    def reject(self, rejected: Rejected) -> None:
         self.result.skipped += 1
         if len(self.result.rejected) < KEPT_ERRORS:
             self.result.rejected.append(rejected)
         if self.on_error is not None:
             self.on_error(rejected)
 
-    def run(self, stream: IO[bytes]) -> ImportResult:
-        batch: list[_Ready] = []
-        for number, raw in read_lines(stream):
-            self.result.lines += 1
-            try:
-                if isinstance(raw, LineError):
-                    raise raw
-                ready = _check(parse_record(number, decode_line(number, raw)), self.refs, self.now)
-                self._claim_number(ready.record)
-            except LineError as exc:
-                self.reject(number, exc)
-                continue
-            batch.append(ready)
-            if len(batch) >= self.batch_size:
-                self.flush(batch)
-                batch = []
-        if batch:
-            self.flush(batch)
+    def run(self, stream: IO[bytes], *, parallel: bool | None = None) -> ImportResult:
+        if parallel is None:
+            parallel = _is_large_file(stream)
+        for batch in checked_batches(stream, self.refs, self.now, batch_size=self.batch_size, parallel=parallel):
+            self.result.lines += batch.lines
+            for rejected in batch.rejected:
+                self.reject(rejected)
+            self.flush(batch.tickets)
         self.result.seconds = time.monotonic() - self.started
         return self.result
 
-    def _claim_number(self, record: TicketRecord) -> None:
-        if record.number is None:
-            return
-        if record.number in self.numbers_seen:
-            raise LineError(f"number: {record.number} appears twice in this file.", code=errors.DUPLICATE_NUMBER)
-        self.numbers_seen.add(record.number)
-
-    def flush(self, batch: list[_Ready]) -> None:
+    def flush(self, batch: list[Checked]) -> None:
         """Write a batch in one transaction; if the database refuses it, write its lines one by one."""
         taken = set(
             Ticket.objects.filter(number__in=[r.record.number for r in batch if r.record.number]).values_list(
@@ -299,10 +179,11 @@ class Importer:
         for ready in batch:
             if ready.record.number in taken:
                 self.reject(
-                    ready.record.line,
-                    LineError(
-                        f"number: ticket #{ready.record.number} already exists.", code=errors.DUPLICATE_NUMBER
-                    ),
+                    Rejected(
+                        ready.record.line,
+                        errors.DUPLICATE_NUMBER,
+                        f"number: ticket #{ready.record.number} already exists.",
+                    )
                 )
             else:
                 writable.append(ready)
@@ -316,15 +197,12 @@ class Importer:
                 except (DatabaseError, ValidationFailed) as exc:
                     self.refs.forget_created()
                     reason = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-                    self.reject(
-                        ready.record.line,
-                        Rejected(ready.record.line, errors.WRITE_FAILED, f"the database refused it: {reason}"),
-                    )
+                    self.reject(Rejected(ready.record.line, errors.WRITE_FAILED, f"the database refused it: {reason}"))
         self.result.seconds = time.monotonic() - self.started
         if self.on_progress is not None:
             self.on_progress(self.result)
 
-    def _numbers(self, batch: list[_Ready]) -> list[int]:
+    def _numbers(self, batch: list[Checked]) -> list[int]:
         explicit = [r.record.number for r in batch if r.record.number]
         if explicit:
             # Numbers given in the file move the counter past them, so that new tickets never reuse one.
@@ -338,7 +216,7 @@ class Importer:
             block = iter(range(last - missing + 1, last + 1))
         return [r.record.number or next(block) for r in batch]
 
-    def _write(self, batch: list[_Ready]) -> None:
+    def _write(self, batch: list[Checked]) -> None:
         if not batch:
             return
         refs = self.refs
@@ -422,15 +300,28 @@ def import_tickets(
     batch_size: int = DEFAULT_BATCH,
     on_error: Callable[[Rejected], None] | None = None,
     on_progress: Callable[[ImportResult], None] | None = None,
+    parallel: bool | None = None,
 ) -> ImportResult:
     """Import every good line of a JSON Lines stream (bytes); `actor` None is the installer (console command),
-    otherwise an admin. Bad lines are passed to `on_error` as they are found and counted in the result."""
+    otherwise an admin. Bad lines are passed to `on_error` as they are found and counted in the result.
+    `parallel` checks lines in a second process while this one writes (default: for files over 8 MiB)."""
     importer = Importer(
         actor, source=source, batch_size=batch_size, on_error=on_error, on_progress=on_progress
     )
-    result = importer.run(stream)
+    result = importer.run(stream, parallel=parallel)
     _after_bulk_load(result)
     return result
+
+
+PARALLEL_FROM_BYTES = 8 * 1024 * 1024
+
+
+def _is_large_file(stream: IO[bytes]) -> bool:
+    try:
+        info = os.fstat(stream.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size >= PARALLEL_FROM_BYTES
 
 
 def _after_bulk_load(result: ImportResult) -> None:

@@ -22,7 +22,7 @@ from frontdesk.inboxes.models import Inbox
 
 router = ApiRouter(tags=["inboxes"])
 InboxId = Path(..., ge=1, le=MAX_ID, description="The inbox's id.")
-Settings = dict[str, str | int | float | bool | None | list[str]]
+Settings = dict[str, str | int | float | bool | list[str] | None]
 
 
 class InboxOut(Schema):
@@ -118,7 +118,9 @@ def update_inbox(request: HttpRequest, body: InboxPatch, inbox_id: int = InboxId
     permissions.require_admin(agent)
     sent = body.model_fields_set
     changes: dict[str, Any] = {
-        name: getattr(body, name) for name in ("name", "address", "settings", "is_active") if getattr(body, name) is not None
+        name: getattr(body, name)
+        for name in ("name", "address", "settings", "is_active")
+        if getattr(body, name) is not None
     }
     if "default_team_id" in sent:
         changes["default_team"] = (

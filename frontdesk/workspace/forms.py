@@ -128,6 +128,7 @@ class NewTicketForm(forms.Form):
     tags = forms.CharField(required=False, max_length=500)
 
     def __init__(self, *args: Any, brands: list[Any], **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["brand"].choices = [(b.pk, b.name) for b in brands]  # type: ignore[attr-defined]
         if len(brands) == 1:

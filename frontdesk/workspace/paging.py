@@ -2,6 +2,11 @@
 
 A cursor carries the sort keys of the row it stands on; the next page is the rows strictly past it in the
 sort order. No OFFSET, so page 2,000 of a million-message inbox answers as fast as page 1.
+
+Lists over several statuses ("unsolved") or sorted by priority would make the database sort every matching row:
+an index on (status, last activity) is ordered within one status only. Such a page is read as one query of
+branches, one per status (and priority), each walking its index for just one page, merged by the database; then
+the page's rows are fetched by id.
 """
 
 from __future__ import annotations
@@ -9,19 +14,30 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 
+from frontdesk.accounts.models import Agent
 from frontdesk.core.errors import ValidationFailed
-from frontdesk.tickets.filters import SORTS
+from frontdesk.tickets.choices import PRIORITY_RANK, Priority
+from frontdesk.tickets.filters import SORTS, TicketFilter
 from frontdesk.tickets.models import Ticket
+from frontdesk.tickets.queries import tickets_for
 
 PAGE_SIZE = 50
 DATETIME_KEYS = {"last_message_at", "created_at"}
+RANK = "priority_rank"
+# Sorts whose keys an index on (status, last_message_at, id) provides within one status.
+BRANCHING_SORTS = {"updated", "oldest", "priority"}
 STALE_CURSOR = "This page link is out of date; start again from the first page."
+
+Decorate = Callable[[QuerySet[Ticket]], QuerySet[Ticket]]
 
 
 @dataclass
@@ -38,7 +54,7 @@ def _keys(sort: str) -> list[tuple[str, bool]]:
 def encode(sort: str, row: Ticket) -> str:
     values = []
     for field, _ in _keys(sort):
-        value = getattr(row, field)
+        value = PRIORITY_RANK.get(row.priority, 1) if field == RANK else getattr(row, field)  # type: ignore[call-overload]
         values.append(value.isoformat() if isinstance(value, dt.datetime) else value)
     raw = json.dumps([sort, values], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -81,18 +97,87 @@ def _past(keys: list[tuple[str, bool]], values: list[Any], *, backwards: bool = 
     return bound & either
 
 
-def paginate(qs: QuerySet[Ticket], sort: str, *, after: str = "", before: str = "", size: int = PAGE_SIZE) -> Page:
-    """One page of `qs` (already ordered by SORTS[sort]) after or before a cursor."""
-    keys = _keys(sort)
-    if before:
-        reverse = [("" if descending else "-") + field for field, descending in keys]
-        rows = list(qs.filter(_past(keys, decode(sort, before), backwards=True)).order_by(*reverse)[: size + 1])
-        more = len(rows) > size
-        rows = rows[:size][::-1]
-        return Page(rows, encode(sort, rows[-1]) if rows else None, encode(sort, rows[0]) if more and rows else None)
-    if after:
-        qs = qs.filter(_past(keys, decode(sort, after)))
-    rows = list(qs[: size + 1])
+def _order(keys: list[tuple[str, bool]], *, backwards: bool) -> list[str]:
+    return [("-" if descending != backwards else "") + field for field, descending in keys]
+
+
+def paginate(
+    agent: Agent, f: TicketFilter, decorate: Decorate, *, after: str = "", before: str = "", size: int = PAGE_SIZE
+) -> Page:
+    """One page of the tickets `agent` may see under `f`, after or before a cursor."""
+    keys = _keys(f.sort)
+    cursor = decode(f.sort, before or after) if (before or after) else None
+    backwards = bool(before)
+    branches = _branches(f)
+    if branches:
+        ids = _branch_ids(agent, f, branches, keys, cursor, backwards, size + 1)
+        by_id = {t.pk: t for t in decorate(Ticket.objects.filter(pk__in=ids))}
+        rows = [by_id[i] for i in ids if i in by_id]
+    else:
+        qs = decorate(tickets_for(agent, f))
+        if cursor is not None:
+            qs = qs.filter(_past(keys, cursor, backwards=backwards))
+        rows = list(qs.order_by(*_order(keys, backwards=backwards))[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
-    return Page(rows, encode(sort, rows[-1]) if more else None, encode(sort, rows[0]) if after and rows else None)
+    if backwards:
+        rows.reverse()
+        return Page(rows, encode(f.sort, rows[-1]) if rows else None, encode(f.sort, rows[0]) if more and rows else None)
+    return Page(rows, encode(f.sort, rows[-1]) if more else None, encode(f.sort, rows[0]) if cursor and rows else None)
+
+
+def _branches(f: TicketFilter) -> list[dict[str, Any]]:
+    """The single-status (and single-priority) filters a page is read as; [] when one plain query is better."""
+    if f.q or f.sort not in BRANCHING_SORTS:
+        return []
+    statuses = [(s,) for s in f.status] if len(f.status) > 1 else [f.status]
+    if f.sort == "priority":
+        priorities = [(p,) for p in f.priority or Priority.values]
+    else:
+        priorities = [f.priority]
+    if len(statuses) == 1 and len(priorities) == 1:
+        return []
+    return [{"status": s, "priority": p} for s, p in itertools.product(statuses, priorities)]
+
+
+def _branch_ids(
+    agent: Agent,
+    f: TicketFilter,
+    branches: list[dict[str, Any]],
+    keys: list[tuple[str, bool]],
+    cursor: list[Any] | None,
+    backwards: bool,
+    limit: int,
+) -> list[int]:
+    parts: list[str] = []
+    params: list[Any] = []
+    inner_keys = [(field, descending) for field, descending in keys if field != RANK]
+    for index, branch in enumerate(branches):
+        qs: QuerySet[Ticket] = tickets_for(agent, f.with_(**branch, sort="updated")).order_by()
+        rank = PRIORITY_RANK[branch["priority"][0]] if keys[0][0] == RANK else None  # type: ignore[index]
+        if cursor is not None:
+            inner_cursor = cursor
+            if rank is not None:
+                leading, descending = cursor[0], keys[0][1]
+                ahead = rank > leading if descending != backwards else rank < leading
+                if ahead:
+                    continue  # every row of this priority comes before the cursor
+                inner_cursor = cursor[1:] if rank == leading else None
+            if inner_cursor is not None:
+                qs = qs.filter(_past(inner_keys, inner_cursor, backwards=backwards))
+        columns: dict[str, Any] = {"pk_": F("id")}
+        for position, (field, _) in enumerate(keys):
+            columns[f"k{position}"] = Value(rank, output_field=IntegerField()) if field == RANK else F(field)
+        qs = qs.order_by(*_order(inner_keys, backwards=backwards)).values(**columns)[:limit]
+        sql, sql_params = qs.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS branch_{index}")
+        params.extend(sql_params)
+    if not parts:
+        return []
+    order = ", ".join(
+        f"k{position} {'DESC' if descending != backwards else 'ASC'}" for position, (_, descending) in enumerate(keys)
+    )
+    sql = f"SELECT pk_ FROM ({' UNION ALL '.join(parts)}) AS page ORDER BY {order} LIMIT {int(limit)}"
+    with connection.cursor() as db:
+        db.execute(sql, params)
+        return [row[0] for row in db.fetchall()]

@@ -27,7 +27,10 @@ def test_creating_a_contact_with_identities(api, brand):
         "/contacts",
         {
             "name": "Ada Lovelace",
-            "identities": [{"kind": "email", "value": "ADA@example.com"}, {"kind": "phone", "value": "+44 20 7946 0000"}],
+            "identities": [
+                {"kind": "email", "value": "ADA@example.com"},
+                {"kind": "phone", "value": "+44 20 7946 0000"},
+            ],
             "language": "en",
         },
     )

@@ -33,7 +33,13 @@ def test_admin_adds_and_changes_an_agent(api, brand):
     # when
     created = api.post(
         "/agents",
-        {"email": "Grace@Staff.example", "name": "Grace", "role": "lead", "brand_ids": [brand.pk], "team_ids": [team.pk]},
+        {
+            "email": "Grace@Staff.example",
+            "name": "Grace",
+            "role": "lead",
+            "brand_ids": [brand.pk],
+            "team_ids": [team.pk],
+        },
     )
     agent_id = created.json()["id"]
     changed = api.patch(f"/agents/{agent_id}", {"role": "agent", "is_active": False})
@@ -149,7 +155,13 @@ def test_inboxes_lifecycle(api, brand):
     # when
     created = api.post(
         "/inboxes",
-        {"brand_id": brand.pk, "name": "Mail", "channel": "email", "address": "help@x.example", "default_team_id": team.pk},
+        {
+            "brand_id": brand.pk,
+            "name": "Mail",
+            "channel": "email",
+            "address": "help@x.example",
+            "default_team_id": team.pk,
+        },
     )
     inbox_id = created.json()["id"]
     changed = api.patch(f"/inboxes/{inbox_id}", {"default_team_id": None, "is_active": False})
@@ -173,7 +185,8 @@ def test_inboxes_of_other_brands_are_invisible(brand):
 def test_custom_fields_lifecycle(api, brand):
     # when
     created = api.post(
-        "/custom-fields", {"key": "plan", "label": "Plan", "type": "dropdown", "options": ["free", "pro"], "brand_id": brand.pk}
+        "/custom-fields",
+        {"key": "plan", "label": "Plan", "type": "dropdown", "options": ["free", "pro"], "brand_id": brand.pk},
     )
     field_id = created.json()["id"]
     no_options = api.post("/custom-fields", {"key": "size", "label": "Size", "type": "dropdown"})

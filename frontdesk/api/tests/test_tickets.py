@@ -40,12 +40,19 @@ def api(agent):  # type: ignore[no-untyped-def]
 
 
 def new_ticket(**fields):  # type: ignore[no-untyped-def]
-    return {"subject": "Where is my order?", "text": "It has not arrived.", "requester": {"email": "ada@example.com"}, **fields}
+    return {
+        "subject": "Where is my order?",
+        "text": "It has not arrived.",
+        "requester": {"email": "ada@example.com"},
+        **fields,
+    }
 
 
 def test_opening_a_ticket_creates_the_requester_and_the_first_message(api, brand):
     # when
-    response = api.post("/tickets", new_ticket(requester={"email": "Ada@Example.com", "name": "Ada"}, tags=["Late Order"]))
+    response = api.post(
+        "/tickets", new_ticket(requester={"email": "Ada@Example.com", "name": "Ada"}, tags=["Late Order"])
+    )
     # then
     assert response.status_code == 201
     body = response.json()
@@ -184,7 +191,8 @@ def test_an_attachment_over_the_size_limit_is_refused_before_decoding(api, setti
     settings.ATTACHMENT_MAX_BYTES = 10
     # when
     response = api.post(
-        "/tickets", new_ticket(attachments=[{"filename": "a.txt", "content_base64": base64.b64encode(b"x" * 30).decode()}])
+        "/tickets",
+        new_ticket(attachments=[{"filename": "a.txt", "content_base64": base64.b64encode(b"x" * 30).decode()}]),
     )
     # then
     assert response.status_code == 422
@@ -217,7 +225,13 @@ def test_patch_changes_only_what_is_sent_and_records_each_change(api, brand, age
     # when
     response = api.patch(
         f"/tickets/{ticket.pk}",
-        {"status": "pending", "priority": "urgent", "add_tags": ["c"], "remove_tags": ["a"], "follower_ids": [agent.pk]},
+        {
+            "status": "pending",
+            "priority": "urgent",
+            "add_tags": ["c"],
+            "remove_tags": ["a"],
+            "follower_ids": [agent.pk],
+        },
     )
     # then
     assert response.status_code == 200, response.json()

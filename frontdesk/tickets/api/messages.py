@@ -93,9 +93,7 @@ def list_timeline(request: HttpRequest, page: Query[PageQuery], ticket_id: int =
         }
     },
 )
-def download_attachment(
-    request: HttpRequest, attachment_id: int = Path(..., ge=1, le=MAX_ID)
-) -> FileResponse:
+def download_attachment(request: HttpRequest, attachment_id: int = Path(..., ge=1, le=MAX_ID)) -> FileResponse:
     """Images and plain text are served as what they are; everything else as a download of raw bytes."""
     attachment = queries.get_attachment(actor(request), attachment_id)
     try:

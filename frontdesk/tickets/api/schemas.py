@@ -62,9 +62,7 @@ class TicketCreate(Schema):
         None, description="Who wrote: the contact with this email in the ticket's brand, created if new."
     )
     requester_id: Id | None = Field(None, description="Or an existing contact's id instead of `requester`.")
-    brand_id: Id | None = Field(
-        None, description="Defaults to the inbox's brand, else to your only brand."
-    )
+    brand_id: Id | None = Field(None, description="Defaults to the inbox's brand, else to your only brand.")
     inbox_id: Id | None = None
     channel: ChannelKind | None = Field(None, description="Defaults to the inbox's channel, else `api`.")
     status: Status = Status.NEW
@@ -202,7 +200,10 @@ class TimelinePage(Schema):
     next_cursor: str | None
 
 
-def ticket_out(ticket: Ticket, *, detail: bool = False) -> dict[str, Any]:
+def ticket_out(
+    ticket: Ticket, *, detail: bool = False, tags: list[str] | None = None, followers: list[Any] | None = None
+) -> dict[str, Any]:
+    """The API's view of a ticket; `tags` and `followers` save their queries when the caller knows them."""
     out = {
         "id": ticket.pk,
         "number": ticket.number,
@@ -217,7 +218,7 @@ def ticket_out(ticket: Ticket, *, detail: bool = False) -> dict[str, Any]:
         "organisation": organisation_ref(ticket.organisation),
         "assignee": agent_ref(ticket.assignee),
         "team": team_ref(ticket.team),
-        "tags": sorted(t.name for t in ticket.tags.all()),
+        "tags": sorted(t.name for t in ticket.tags.all()) if tags is None else sorted(tags),
         "custom_fields": ticket.custom_fields or {},
         "message_count": ticket.message_count,
         "preview": ticket.preview,
@@ -230,7 +231,7 @@ def ticket_out(ticket: Ticket, *, detail: bool = False) -> dict[str, Any]:
         "closed_at": ticket.closed_at,
     }
     if detail:
-        out["followers"] = [agent_ref(a) for a in ticket.followers.all()]
+        out["followers"] = [agent_ref(a) for a in (ticket.followers.all() if followers is None else followers)]
     return out
 
 

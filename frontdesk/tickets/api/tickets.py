@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -29,6 +29,7 @@ from frontdesk.inboxes import queries as inbox_queries
 from frontdesk.tickets import queries, services
 from frontdesk.tickets.api import uploads
 from frontdesk.tickets.api.schemas import (
+    RequesterIn,
     TicketCreate,
     TicketDetailOut,
     TicketListQuery,
@@ -65,7 +66,8 @@ def list_tickets(request: HttpRequest, query: Query[TicketListQuery]) -> dict[st
     return {"data": [ticket_out(t) for t in rows], "next_cursor": next_cursor}
 
 
-def _requester(agent: Agent, brand: Brand, body: TicketCreate) -> Contact:
+def _requester(agent: Agent, brand: Brand, body: TicketCreate) -> Contact | None:
+    """The requester when they are known already (by id or by address), None when they are new."""
     if body.requester_id is not None:
         contact = referenced("requester_id", contact_queries.get_contact, agent, body.requester_id)
         if contact.brand_id != brand.pk:
@@ -82,13 +84,13 @@ def _requester(agent: Agent, brand: Brand, body: TicketCreate) -> Contact:
             code="requester_required",
             details={"field": "requester"},
         )
-    contact, _ = resolve_contact(brand, IdentityKind.EMAIL, body.requester.email, name=body.requester.name)
+    contact = contact_queries.contact_by_address(brand.pk, IdentityKind.EMAIL, body.requester.email)
+    if contact is not None and body.requester.name and not contact.name:
+        contact, _ = resolve_contact(brand, IdentityKind.EMAIL, body.requester.email, name=body.requester.name)
     return contact
 
 
-@router.post(
-    "/tickets", scope=TokenScope.TICKETS_WRITE, response={201: TicketDetailOut}, summary="Open a ticket"
-)
+@router.post("/tickets", scope=TokenScope.TICKETS_WRITE, response={201: TicketDetailOut}, summary="Open a ticket")
 def create_ticket(request: HttpRequest, body: TicketCreate) -> HttpStatus:
     """Open a ticket with the requester's first message; the requester is found or created by email."""
     agent = actor(request)
@@ -96,12 +98,14 @@ def create_ticket(request: HttpRequest, body: TicketCreate) -> HttpStatus:
     inbox = referenced("inbox_id", inbox_queries.get_inbox, agent, body.inbox_id) if body.inbox_id else None
     brand = brand_for(agent, body.brand_id, fallback=inbox.brand if inbox else None)
     permissions.require(permissions.can_see_brand(agent, brand.pk), "You do not work for this brand.")
-    assignee = referenced("assignee_id", account_queries.get_agent, agent, body.assignee_id) if body.assignee_id else None
+    assignee = (
+        referenced("assignee_id", account_queries.get_agent, agent, body.assignee_id) if body.assignee_id else None
+    )
     team = referenced("team_id", account_queries.get_team, agent, body.team_id) if body.team_id else None
     files = uploads.decode(body.attachments)
-    with transaction.atomic():
-        requester = _requester(agent, brand, body)
-        ticket = services.open_ticket(
+
+    def open_for(requester: Contact) -> Ticket:
+        return services.open_ticket(
             agent,
             brand=brand,
             requester=requester,
@@ -120,7 +124,19 @@ def create_ticket(request: HttpRequest, body: TicketCreate) -> HttpStatus:
             attachments=files,
             external_id=body.external_id,
         )
-    return HttpStatus(201, ticket_out(ticket, detail=True))
+
+    # The lookup runs outside any transaction: on SQLite a transaction holds the one write lock, so a returning
+    # requester's ticket holds it only while the ticket is written.
+    known = _requester(agent, brand, body)
+    if known is not None:
+        ticket = open_for(known)
+    else:
+        new = cast(RequesterIn, body.requester)  # _requester refused a body with neither requester nor id
+        with transaction.atomic():  # a new requester and their ticket: both or, when the ticket is refused, neither
+            requester, _ = resolve_contact(brand, IdentityKind.EMAIL, new.email, name=new.name)
+            ticket = open_for(requester)
+    # A new ticket has no followers, and tags only when some were given: no need to read them back.
+    return HttpStatus(201, ticket_out(ticket, detail=True, tags=None if body.tags else [], followers=[]))
 
 
 @router.get("/tickets/{ticket_id}", scope=TokenScope.TICKETS_READ, response=TicketDetailOut, summary="Get a ticket")

@@ -1,9 +1,11 @@
-"""PostgreSQL backend: a tsvector per message (its ticket's subject and its body) in a GIN-indexed side table.
+"""PostgreSQL backend: a tsvector per message in a GIN-indexed side table; the subject goes with the first message.
 
-`tickets_message_fts(message_id, ticket_id, document)` is filled and kept exact by the triggers created by
-migration tickets.0002 (statement-level on insert and delete, so a bulk insert is indexed in one pass). Text is
-parsed with the `frontdesk_search` configuration: PostgreSQL's `simple` parser and dictionary (no stemming, any
-language) behind `unaccent` when that extension is available, so accents and case do not matter.
+`tickets_message_fts(message_id, ticket_id, document)` is kept exact by triggers: statement-level on insert and
+delete (a bulk insert of 20,000 messages is indexed by one INSERT ... SELECT, not 20,000 trigger calls),
+row-level on the rare body edits and message moves, and on subject changes. As on SQLite, a ticket's subject is
+indexed with its first message (lowest id) only. Text is parsed with the `frontdesk_search` configuration:
+PostgreSQL's `simple` parser and dictionary (no stemming, any language) behind `unaccent` when that extension is
+available, so accents and case do not matter. Needs PostgreSQL 14 or later (CREATE OR REPLACE TRIGGER).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ logger = logging.getLogger(__name__)
 
 TABLE = "tickets_message_fts"
 CONFIG = "frontdesk_search"
-DOCUMENT = f"to_tsvector('{CONFIG}', coalesce(t.subject, '') || ' ' || {{body}})"
 TRIGGERS = {
     "tickets_message_fts_insert": "tickets_message",
     "tickets_message_fts_delete": "tickets_message",
@@ -28,6 +29,13 @@ TRIGGERS = {
     "tickets_message_fts_update": "tickets_message",
     "tickets_ticket_fts_subject": "tickets_ticket",
 }
+FUNCTIONS = (*TRIGGERS, "tickets_ticket_fts_refresh")
+
+
+def document(subject: str, body: str) -> str:
+    return f"to_tsvector('{CONFIG}', {subject} || ' ' || {body})"
+
+
 UNACCENT = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     f"""
@@ -35,6 +43,14 @@ UNACCENT = [
     ALTER MAPPING FOR word, hword, hword_part, numword, numhword, hword_numpart WITH unaccent, simple
     """,
 ]
+# Every message's document, the subject only in the first one: the definition the triggers keep and the
+# integrity check compares against.
+EXPECTED = f"""
+    SELECT m.id AS message_id, m.ticket_id,
+           {document("CASE WHEN m.id = min(m.id) OVER (PARTITION BY m.ticket_id) THEN t.subject ELSE '' END",
+                     "m.body_text")} AS document
+    FROM tickets_message m JOIN tickets_ticket t ON t.id = m.ticket_id
+"""
 SCHEMA = [
     f"""
     CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -44,14 +60,31 @@ SCHEMA = [
     )
     """,
     f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING gin (document)",
-    # Statement-level triggers with transition tables: a bulk insert of 20,000 messages is indexed by one
-    # INSERT ... SELECT instead of 20,000 trigger calls.
+    # All documents of one ticket again (after a move, or a message inserted ahead of the first).
+    f"""
+    CREATE OR REPLACE FUNCTION tickets_ticket_fts_refresh(ticket bigint) RETURNS void LANGUAGE sql AS $$
+        UPDATE {TABLE} f
+        SET ticket_id = m.ticket_id,
+            document = {document("CASE WHEN m.id = head.id THEN t.subject ELSE '' END", "m.body_text")}
+        FROM tickets_message m
+        JOIN tickets_ticket t ON t.id = m.ticket_id,
+        (SELECT min(id) AS id FROM tickets_message WHERE ticket_id = ticket) head
+        WHERE m.ticket_id = ticket AND f.message_id = m.id
+    $$
+    """,
     f"""
     CREATE OR REPLACE FUNCTION tickets_message_fts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         INSERT INTO {TABLE} (message_id, ticket_id, document)
-        SELECT n.id, n.ticket_id, {DOCUMENT.format(body="n.body_text")}
+        SELECT n.id, n.ticket_id, {document(
+            "CASE WHEN n.id = (SELECT min(id) FROM tickets_message WHERE ticket_id = n.ticket_id) "
+            "THEN coalesce(t.subject, '') ELSE '' END", "n.body_text")}
         FROM new_messages n LEFT JOIN tickets_ticket t ON t.id = n.ticket_id;
+        -- A message that was first until a row with a smaller id arrived (explicit ids) gives up the subject.
+        UPDATE {TABLE} f SET document = {document("''", "m.body_text")}
+        FROM (SELECT ticket_id, min(id) AS first_new FROM new_messages GROUP BY ticket_id) arrived
+        JOIN tickets_message m ON m.ticket_id = arrived.ticket_id AND m.id > arrived.first_new
+        WHERE f.message_id = m.id AND NOT EXISTS (SELECT 1 FROM new_messages n WHERE n.id = m.id);
         RETURN NULL;
     END $$
     """,
@@ -63,6 +96,12 @@ SCHEMA = [
     CREATE OR REPLACE FUNCTION tickets_message_fts_delete() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         DELETE FROM {TABLE} f USING old_messages o WHERE f.message_id = o.id;
+        -- Where the first message went, the next one takes the subject (setting it again elsewhere is harmless).
+        UPDATE {TABLE} f SET document = {document("t.subject", "m.body_text")}
+        FROM (SELECT DISTINCT ticket_id FROM old_messages) gone
+        JOIN tickets_ticket t ON t.id = gone.ticket_id
+        JOIN tickets_message m ON m.id = (SELECT min(id) FROM tickets_message WHERE ticket_id = gone.ticket_id)
+        WHERE f.message_id = m.id;
         RETURN NULL;
     END $$
     """,
@@ -86,8 +125,15 @@ SCHEMA = [
     f"""
     CREATE OR REPLACE FUNCTION tickets_message_fts_update() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE {TABLE} f SET ticket_id = NEW.ticket_id, document = {DOCUMENT.format(body="NEW.body_text")}
-        FROM tickets_ticket t WHERE f.message_id = NEW.id AND t.id = NEW.ticket_id;
+        IF OLD.ticket_id IS DISTINCT FROM NEW.ticket_id THEN
+            PERFORM tickets_ticket_fts_refresh(OLD.ticket_id);
+            PERFORM tickets_ticket_fts_refresh(NEW.ticket_id);
+        ELSE
+            UPDATE {TABLE} f SET document = {document(
+                "CASE WHEN NEW.id = (SELECT min(id) FROM tickets_message WHERE ticket_id = NEW.ticket_id) "
+                "THEN t.subject ELSE '' END", "NEW.body_text")}
+            FROM tickets_ticket t WHERE t.id = NEW.ticket_id AND f.message_id = NEW.id;
+        END IF;
         RETURN NULL;
     END $$
     """,
@@ -99,9 +145,9 @@ SCHEMA = [
     f"""
     CREATE OR REPLACE FUNCTION tickets_ticket_fts_subject() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE {TABLE} f SET document = {DOCUMENT.format(body="m.body_text")}
-        FROM tickets_message m, tickets_ticket t
-        WHERE m.ticket_id = NEW.id AND t.id = NEW.id AND f.message_id = m.id;
+        UPDATE {TABLE} f SET document = {document("NEW.subject", "m.body_text")}
+        FROM tickets_message m
+        WHERE m.id = (SELECT min(id) FROM tickets_message WHERE ticket_id = NEW.id) AND f.message_id = m.id;
         RETURN NULL;
     END $$
     """,
@@ -112,6 +158,7 @@ SCHEMA = [
 ]
 DROP = [
     *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in TRIGGERS.items()),
+    "DROP FUNCTION IF EXISTS tickets_ticket_fts_refresh(bigint)",
     *(f"DROP FUNCTION IF EXISTS {name}()" for name in TRIGGERS),
     f"DROP TABLE IF EXISTS {TABLE}",
     f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}",
@@ -207,11 +254,7 @@ def search(terms: Terms, *, limit: int, within: QuerySet | None) -> list[int]:  
 def rebuild() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {TABLE}")
-        cursor.execute(
-            f"INSERT INTO {TABLE} (message_id, ticket_id, document) "
-            f"SELECT m.id, m.ticket_id, {DOCUMENT.format(body='m.body_text')} "
-            "FROM tickets_message m JOIN tickets_ticket t ON t.id = m.ticket_id"
-        )
+        cursor.execute(f"INSERT INTO {TABLE} (message_id, ticket_id, document) SELECT * FROM ({EXPECTED}) expected")
         count = cursor.rowcount
         cursor.execute(f"ANALYZE {TABLE}")
     return int(count)
@@ -225,13 +268,12 @@ def optimize() -> None:
 
 
 def integrity_check() -> None:
-    """Raise DatabaseError when a message has no index row or a wrong one."""
+    """Raise DatabaseError when a message has no index row, or one that differs from what it should be."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM tickets_message m JOIN tickets_ticket t ON t.id = m.ticket_id "
-            f"FULL JOIN {TABLE} f ON f.message_id = m.id WHERE m.id IS NULL OR f.message_id IS NULL "
-            f"OR f.ticket_id <> m.ticket_id "
-            f"OR f.document <> {DOCUMENT.format(body='m.body_text')}"
+            f"SELECT count(*) FROM ({EXPECTED}) e FULL JOIN {TABLE} f ON f.message_id = e.message_id "
+            "WHERE e.message_id IS NULL OR f.message_id IS NULL OR f.ticket_id <> e.ticket_id "
+            "OR f.document <> e.document"
         )
         bad = int(cursor.fetchone()[0])
     if bad:

@@ -1,9 +1,14 @@
-"""SQLite backend: an FTS5 index over every message body together with its ticket's subject.
+"""SQLite backend: an FTS5 index with one row per message; the ticket's subject is indexed with its first message.
 
-The index (`tickets_message_fts`) is an external-content FTS5 table: it stores only the index, reading text from
-the view `tickets_message_fts_source`; the triggers created by migration tickets.0002 keep it exact on every
-insert, update and delete of messages and on every subject change. The tokenizer folds case and removes
-diacritics (unicode61 remove_diacritics 2), so "Café", "cafe" and "CAFÉ" are the same word.
+`tickets_message_fts` is an external-content FTS5 table: it holds only the index and reads text, when it needs
+to (rebuild, integrity check), from the view `tickets_message_fts_source`. Triggers keep it exact on every insert,
+update, move and delete of messages and on every subject change or ticket delete; FTS5 must be told exactly what
+it indexed to remove it, which is why each trigger works out whether the row is (or was) its ticket's first.
+
+The subject goes with the first message only, not with every message: words of the subject and of the opening
+message are found together, and a subject match costs one index row per ticket instead of one per message.
+The tokenizer folds case and removes diacritics (unicode61 remove_diacritics 2): "Café", "cafe" and "CAFÉ" match.
+A covering index (id, ticket_id) on messages turns a match into its ticket id without reading message rows.
 """
 
 from __future__ import annotations
@@ -17,17 +22,70 @@ from frontdesk.tickets.search.terms import Terms
 
 TABLE = "tickets_message_fts"
 SOURCE_VIEW = "tickets_message_fts_source"
+TICKET_INDEX = "tickets_message_fts_ticket"
 TRIGGERS = (
     "tickets_message_fts_insert",
     "tickets_message_fts_delete",
     "tickets_message_fts_update",
+    "tickets_message_fts_move",
     "tickets_ticket_fts_subject",
     "tickets_ticket_fts_delete",
 )
+
+
+def _first(ticket: str) -> str:
+    return f"(SELECT min(id) FROM tickets_message WHERE ticket_id = {ticket})"
+
+
+def _subject_if_first(message: str, ticket: str) -> str:
+    """The ticket's subject when `message` is its first message, else ''."""
+    return (
+        f"CASE WHEN {message} = {_first(ticket)} "
+        f"THEN coalesce((SELECT subject FROM tickets_ticket WHERE id = {ticket}), '') ELSE '' END"
+    )
+
+
+def _delete(rowid: str, subject: str, body: str) -> str:
+    return f"INSERT INTO {TABLE} ({TABLE}, rowid, subject, body_text) VALUES ('delete', {rowid}, {subject}, {body});"
+
+
+def _insert(rowid: str, subject: str, body: str) -> str:
+    return f"INSERT INTO {TABLE} (rowid, subject, body_text) VALUES ({rowid}, {subject}, {body});"
+
+
+def _arrive(row: str) -> str:
+    """Index message `row` (new.*) arriving in its ticket; a first message it displaces gives up the subject."""
+    previous_first = f"(SELECT min(id) FROM tickets_message WHERE ticket_id = {row}.ticket_id AND id <> {row}.id)"
+    return f"""
+        INSERT INTO {TABLE} ({TABLE}, rowid, subject, body_text)
+            SELECT 'delete', m.id, t.subject, m.body_text
+            FROM tickets_message m JOIN tickets_ticket t ON t.id = m.ticket_id
+            WHERE m.id = {previous_first} AND m.id > {row}.id;
+        INSERT INTO {TABLE} (rowid, subject, body_text)
+            SELECT m.id, '', m.body_text FROM tickets_message m WHERE m.id = {previous_first} AND m.id > {row}.id;
+        {_insert(f"{row}.id", _subject_if_first(f"{row}.id", f"{row}.ticket_id"), f"{row}.body_text")}
+    """
+
+
+def _leave(row: str) -> str:
+    """Unindex message `row` (old.*) gone from its ticket; if it was the first, the next one takes the subject."""
+    was_first = f"NOT EXISTS (SELECT 1 FROM tickets_message WHERE ticket_id = {row}.ticket_id AND id < {row}.id)"
+    subject = f"(SELECT subject FROM tickets_ticket WHERE id = {row}.ticket_id)"
+    next_first = _first(f"{row}.ticket_id")
+    return f"""
+        {_delete(f"{row}.id", f"CASE WHEN {was_first} THEN {subject} ELSE '' END", f"{row}.body_text")}
+        INSERT INTO {TABLE} ({TABLE}, rowid, subject, body_text)
+            SELECT 'delete', m.id, '', m.body_text FROM tickets_message m WHERE m.id = {next_first} AND m.id > {row}.id;
+        INSERT INTO {TABLE} (rowid, subject, body_text)
+            SELECT m.id, t.subject, m.body_text FROM tickets_message m JOIN tickets_ticket t ON t.id = m.ticket_id
+            WHERE m.id = {next_first} AND m.id > {row}.id;
+    """
+
+
 SCHEMA = [
     f"""
     CREATE VIEW IF NOT EXISTS {SOURCE_VIEW} AS
-    SELECT m.id AS id, t.subject AS subject, m.body_text AS body_text
+    SELECT m.id AS id, {_subject_if_first("m.id", "m.ticket_id")} AS subject, m.body_text AS body_text
     FROM tickets_message m JOIN tickets_ticket t ON t.id = m.ticket_id
     """,
     f"""
@@ -37,50 +95,54 @@ SCHEMA = [
         tokenize='unicode61 remove_diacritics 2'
     )
     """,
-    # A message is indexed with its ticket's subject, so that words spread over the subject and the body are
-    # found together.
+    f"CREATE INDEX IF NOT EXISTS {TICKET_INDEX} ON tickets_message (id, ticket_id)",
     f"""
     CREATE TRIGGER IF NOT EXISTS tickets_message_fts_insert AFTER INSERT ON tickets_message BEGIN
-        INSERT INTO {TABLE} (rowid, subject, body_text)
-        VALUES (new.id, (SELECT subject FROM tickets_ticket WHERE id = new.ticket_id), new.body_text);
+        {_arrive("new")}
     END
     """,
-    # FTS5 must be given exactly what it indexed to remove it. When the ticket is already gone (a flush that
-    # empties tickets before messages), the ticket's own delete trigger has removed its messages' entries.
+    # When the ticket is already gone (a flush emptying tickets before messages), its delete trigger below has
+    # removed the entries of all its messages.
     f"""
     CREATE TRIGGER IF NOT EXISTS tickets_message_fts_delete AFTER DELETE ON tickets_message
     WHEN EXISTS (SELECT 1 FROM tickets_ticket WHERE id = old.ticket_id) BEGIN
-        INSERT INTO {TABLE} ({TABLE}, rowid, subject, body_text)
-        VALUES ('delete', old.id, (SELECT subject FROM tickets_ticket WHERE id = old.ticket_id), old.body_text);
+        {_leave("old")}
     END
     """,
     f"""
-    CREATE TRIGGER IF NOT EXISTS tickets_message_fts_update AFTER UPDATE OF body_text, ticket_id ON tickets_message
-    WHEN old.body_text IS NOT new.body_text OR old.ticket_id IS NOT new.ticket_id BEGIN
-        INSERT INTO {TABLE} ({TABLE}, rowid, subject, body_text)
-        SELECT 'delete', old.id, subject, old.body_text FROM tickets_ticket WHERE id = old.ticket_id;
-        INSERT INTO {TABLE} (rowid, subject, body_text)
-        VALUES (new.id, (SELECT subject FROM tickets_ticket WHERE id = new.ticket_id), new.body_text);
+    CREATE TRIGGER IF NOT EXISTS tickets_message_fts_update AFTER UPDATE OF body_text ON tickets_message
+    WHEN old.body_text IS NOT new.body_text AND old.ticket_id IS new.ticket_id BEGIN
+        {_delete("old.id", _subject_if_first("old.id", "old.ticket_id"), "old.body_text")}
+        {_insert("new.id", _subject_if_first("new.id", "new.ticket_id"), "new.body_text")}
+    END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS tickets_message_fts_move AFTER UPDATE OF ticket_id ON tickets_message
+    WHEN old.ticket_id IS NOT new.ticket_id BEGIN
+        {_leave("old")}
+        {_arrive("new")}
     END
     """,
     f"""
     CREATE TRIGGER IF NOT EXISTS tickets_ticket_fts_subject AFTER UPDATE OF subject ON tickets_ticket
     WHEN old.subject IS NOT new.subject BEGIN
         INSERT INTO {TABLE} ({TABLE}, rowid, subject, body_text)
-        SELECT 'delete', id, old.subject, body_text FROM tickets_message WHERE ticket_id = old.id;
+            SELECT 'delete', m.id, old.subject, m.body_text FROM tickets_message m WHERE m.id = {_first("old.id")};
         INSERT INTO {TABLE} (rowid, subject, body_text)
-        SELECT id, new.subject, body_text FROM tickets_message WHERE ticket_id = new.id;
+            SELECT m.id, new.subject, m.body_text FROM tickets_message m WHERE m.id = {_first("new.id")};
     END
     """,
     f"""
     CREATE TRIGGER IF NOT EXISTS tickets_ticket_fts_delete BEFORE DELETE ON tickets_ticket BEGIN
         INSERT INTO {TABLE} ({TABLE}, rowid, subject, body_text)
-        SELECT 'delete', id, old.subject, body_text FROM tickets_message WHERE ticket_id = old.id;
+            SELECT 'delete', m.id, CASE WHEN m.id = {_first("old.id")} THEN old.subject ELSE '' END, m.body_text
+            FROM tickets_message m WHERE m.ticket_id = old.id;
     END
     """,
 ]
 DROP = [
     *(f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS),
+    f"DROP INDEX IF EXISTS {TICKET_INDEX}",
     f"DROP TABLE IF EXISTS {TABLE}",
     f"DROP VIEW IF EXISTS {SOURCE_VIEW}",
 ]
@@ -89,9 +151,9 @@ DROP = [
 def is_installed() -> bool:
     """Whether the index and all its triggers exist (a table rebuilt by a later migration loses its triggers)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view', 'trigger')")
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view', 'trigger', 'index')")
         names = {row[0] for row in cursor.fetchall()}
-    return {TABLE, SOURCE_VIEW, *TRIGGERS} <= names
+    return {TABLE, SOURCE_VIEW, TICKET_INDEX, *TRIGGERS} <= names
 
 
 def install() -> None:
@@ -126,7 +188,8 @@ def search(terms: Terms, *, limit: int, within: QuerySet | None) -> list[int]:  
 
     scope = scope_sql(within, "m.ticket_id")
     sql = (
-        f"SELECT f.rowid, m.ticket_id FROM {TABLE} f JOIN tickets_message m ON m.id = f.rowid "
+        f"SELECT f.rowid, m.ticket_id FROM {TABLE} f "
+        f"JOIN tickets_message m INDEXED BY {TICKET_INDEX} ON m.id = f.rowid "
         f"WHERE {TABLE} MATCH %s AND f.rowid < %s"
         + (f" AND {scope[0]}" if scope else "")
         + " ORDER BY f.rowid DESC LIMIT %s"
@@ -134,8 +197,8 @@ def search(terms: Terms, *, limit: int, within: QuerySet | None) -> list[int]:  
     match = match_expression(terms)
     found: dict[int, None] = {}
     before = 2**63 - 1
-    # Messages come newest first; a ticket with several matching messages is kept once, so read in growing
-    # chunks until there are `limit` tickets or no more matches.
+    # Matches come newest message first; a ticket with several matching messages is kept once, so read in
+    # growing chunks until there are `limit` tickets or no more matches.
     chunk = max(limit * 2, 100)
     with connection.cursor() as cursor:
         while True:

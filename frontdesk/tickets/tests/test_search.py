@@ -273,3 +273,29 @@ def test_rebuild_gives_the_same_answers(brand):
     assert count == 1
     assert ids("rebuild answers") == [ticket.pk]
     search.check_index()
+
+
+def test_the_subject_goes_with_the_first_message_and_passes_on_when_it_is_deleted(brand, admin):
+    # given
+    ticket = make_ticket(brand, subject="Blender broken", text="It stopped")
+    post_reply(admin, ticket, text="Please send a photo")
+    # when / then
+    assert ids("blender stopped") == [ticket.pk]
+    assert ids("blender photo") == []  # words of the subject and of a later message are not one match
+    # when
+    ticket.messages.order_by("id").first().delete()
+    # then
+    assert ids("blender photo") == [ticket.pk]
+    search.check_index()
+
+
+def test_a_moved_message_older_than_the_first_takes_the_subject(brand):
+    # given
+    older = make_ticket(brand, subject="Older", text="early words")
+    target = make_ticket(brand, subject="Kettle", text="later words")
+    # when
+    Message.objects.filter(ticket=older).update(ticket=target)
+    # then
+    assert ids("kettle early") == [target.pk]
+    assert ids("kettle later") == []
+    search.check_index()

@@ -23,6 +23,7 @@ from frontdesk.tickets.filters import TicketFilter
 from frontdesk.tickets.services import bulk_update
 from frontdesk.workspace import listing
 from frontdesk.workspace.paging import Page, paginate
+from frontdesk.workspace.rows import ticket_rows
 from frontdesk.workspace.views.common import actor, back, flash_error, is_htmx, page, refuse
 
 CURSOR_KEYS = ("after", "before")
@@ -30,9 +31,9 @@ BULK_MAX = 500
 LIST_TARGET = "list-region"
 
 
-def _rows(agent: Agent, f: TicketFilter) -> Any:
+def _decorate(qs: Any) -> Any:
     # Requesters without a name are shown by their address: fetch identities with the page, not per row.
-    return queries.with_list_columns(queries.tickets_for(agent, f)).prefetch_related(
+    return queries.with_list_columns(qs).prefetch_related(
         Prefetch("requester__identities", queryset=ContactIdentity.objects.order_by("-is_primary", "id"))
     )
 
@@ -53,7 +54,7 @@ def render_inbox(request: HttpRequest, params: QueryDict, *, partial: bool = Fal
     result = Page([], None, None)
     if not error:
         try:
-            result = paginate(_rows(agent, f), f.sort, after=params.get("after", ""), before=params.get("before", ""))
+            result = paginate(agent, f, _decorate, after=params.get("after", ""), before=params.get("before", ""))
         except DomainError as exc:
             error = exc.message
     links = listing.views_for(agent)
@@ -64,6 +65,7 @@ def render_inbox(request: HttpRequest, params: QueryDict, *, partial: bool = Fal
     context = {
         "section": "inbox",
         "page": result,
+        "rows_html": ticket_rows(result.rows),
         "filter": f,
         "fv": f.to_query(),
         "status_summary": listing.status_summary(f),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from frontdesk.accounts import queries, services
+from frontdesk.accounts import services
 from frontdesk.accounts.choices import Role
 from frontdesk.accounts.models import Team
 from frontdesk.core.errors import DomainError
@@ -19,7 +19,8 @@ class Command(BaseCommand):
     help = "Add an agent who signs in with EMAIL. The password comes from --password, --password-stdin or a prompt."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("email", help="the address the agent signs in with")
+        parser.add_argument("email", nargs="?", help="the address the agent signs in with")
+        parser.add_argument("--email", dest="email_option", metavar="EMAIL", help="the same, as an option")
         parser.add_argument("--name", default="", help="full name (default: the part of the email before @)")
         parser.add_argument(
             "--role", default=Role.AGENT, choices=Role.values, help="what the agent may do (default: agent)"
@@ -44,6 +45,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        email = opts["email"] or opts["email_option"]
+        if not email:
+            raise CommandError("Give the agent's email address: frontdesk createagent EMAIL.")
+        if opts["email"] and opts["email_option"] and opts["email"] != opts["email_option"]:
+            raise CommandError("Two different email addresses given; give one.")
         role = opts["role"]
         brands = self._brands(opts["brand"], role)
         teams = self._teams(opts["team"], brands)
@@ -51,7 +57,7 @@ class Command(BaseCommand):
         try:
             agent = services.create_agent(
                 None,
-                email=opts["email"],
+                email=email,
                 name=opts["name"],
                 role=role,
                 password=password,
