@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Schema
@@ -18,6 +20,7 @@ from frontdesk.api.lookups import referenced, referenced_many
 from frontdesk.api.pagination import paginate
 from frontdesk.api.routing import ANY_SCOPE, ApiRouter
 from frontdesk.api.schemas import MAX_ID, BrandRef, Id, PageQuery, brand_ref
+from frontdesk.core.errors import ValidationFailed
 from frontdesk.core.models import Brand
 
 router = ApiRouter(tags=["agents and teams"])
@@ -96,6 +99,13 @@ class BrandOut(BrandRef):
     support_email: str
     color: str
     is_active: bool
+
+
+class BrandCreate(Schema):
+    name: str = Field(..., min_length=1, max_length=120, examples=["Acme"])
+    slug: str = Field(..., min_length=1, max_length=60, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", examples=["acme"])
+    support_email: str = Field("", max_length=254, examples=["help@acme.example"])
+    color: str = Field("#4f46e5", pattern=r"^#[0-9a-fA-F]{6}$")
 
 
 class BrandPage(Schema):
@@ -250,3 +260,21 @@ def list_brands(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]
         queries.brands_for(actor(request)), kind="brands", cursor=query.cursor, limit=query.limit
     )
     return {"data": [brand_out(b) for b in rows], "next_cursor": next_cursor}
+
+
+@router.post("/brands", scope=TokenScope.ADMIN_WRITE, response={201: BrandOut}, summary="Add a brand")
+def create_brand(request: HttpRequest, body: BrandCreate) -> HttpStatus:
+    """A new business identity; add agents to it (PATCH /agents/{id} with brand_ids) and give it inboxes."""
+    agent = actor(request)
+    permissions.require_admin(agent)
+    if body.support_email:
+        try:
+            validate_email(body.support_email)
+        except DjangoValidationError:
+            raise ValidationFailed(
+                f"{body.support_email!r} is not an email address.", details={"field": "support_email"}
+            ) from None
+    brand = services.create_brand(
+        agent, name=body.name, slug=body.slug, support_email=body.support_email, color=body.color.lower()
+    )
+    return HttpStatus(201, brand_out(brand))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,8 +25,6 @@ SQLITE_MAX_PARAMS = 30_000
 
 def _max_params() -> int:
     if connection.vendor == "sqlite":
-        import sqlite3
-
         connection.ensure_connection()
         try:
             limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # type: ignore[union-attr]
@@ -74,19 +73,26 @@ class RowWriter:
         )
         self.rows_per_statement = max(1, _max_params() // len(fields))
         self.pk_column = connection.ops.quote_name(meta.pk.column)
+        # SQLite: written with its own "?" markers and run on the driver's cursor, because Django's rewriting
+        # of "%s" into "?" is a regular expression over the whole statement (tens of kilobytes here).
+        self.qmark = connection.vendor == "sqlite"
+        if self.qmark:
+            self.placeholder = self.placeholder.replace("%s", "?")
 
     def insert(self, rows: Sequence[tuple[Any, ...]], *, returning: bool = False) -> list[int]:
         """Insert every row; with `returning`, the new primary keys in row order."""
         ids: list[int] = []
         step = self.rows_per_statement
-        with connection.cursor() as cursor:
+        with connection.cursor() as wrapper, connection.wrap_database_errors:
+            cursor = wrapper.cursor if self.qmark else wrapper
+            execute = sqlite3.Cursor.execute if self.qmark else type(wrapper).execute
             for start in range(0, len(rows), step):
                 chunk = rows[start : start + step]
                 sql = f"INSERT INTO {self.table} ({self.columns}) VALUES " + ", ".join([self.placeholder] * len(chunk))
                 params = [value for row in chunk for value in row]
                 if returning:
-                    cursor.execute(sql + f" RETURNING {self.pk_column}", params)
+                    execute(cursor, sql + f" RETURNING {self.pk_column}", params)
                     ids.extend(row[0] for row in cursor.fetchall())
                 else:
-                    cursor.execute(sql, params)
+                    execute(cursor, sql, params)
         return ids

@@ -7,12 +7,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from frontdesk.accounts.choices import Role
 from frontdesk.accounts.models import Agent, Team
 from frontdesk.contacts.choices import IdentityKind
 from frontdesk.contacts.models import Contact, ContactIdentity, Organisation
 from frontdesk.core.models import Brand
 from frontdesk.imports import errors
+from frontdesk.imports.bulk import RowWriter, datetime_converter
 from frontdesk.imports.records import LineError
 from frontdesk.inboxes.models import Inbox
 from frontdesk.tickets.fields import definitions
@@ -73,6 +76,15 @@ class References:
             if inbox.address:
                 self.inbox_by_name.setdefault((inbox.brand_id, inbox.address.lower()), ref)
         # Read up front: checking lines must not query the database (it may run in another process).
+        self.db_datetime = datetime_converter()
+        self.contact_writer = RowWriter(
+            Contact, ("brand", "name", "organisation", "language", "time_zone", "notes", "created_at", "updated_at")
+        )
+        self.identity_writer = RowWriter(
+            ContactIdentity,
+            ("brand", "contact", "kind", "value", "is_primary", "is_verified", "is_bouncing", "created_at",
+             "updated_at"),
+        )
         self._fields: dict[int, dict[str, CustomField]] = {b.pk: definitions(b.pk) for b in self.brands.values()}
         self.forget_created()
 
@@ -198,21 +210,20 @@ class References:
         new_keys = [key for key in missing if key not in self.contacts]
         if not new_keys:
             return
-        contacts = []
+        now = self.db_datetime(timezone.now())
+        rows = []
         for brand_id, email in new_keys:
             name, organisation_id, language = wanted[(brand_id, email)]
             if organisation_id is None:
                 organisation_id = self.organisation_for_email(brand_id, email)
-            contacts.append(Contact(brand_id=brand_id, name=name, organisation_id=organisation_id, language=language))
-        Contact.objects.bulk_create(contacts)
-        ContactIdentity.objects.bulk_create(
-            [
-                ContactIdentity(brand_id=b, contact_id=c.pk, kind=IdentityKind.EMAIL, value=e, is_primary=True)
-                for (b, e), c in zip(new_keys, contacts, strict=True)
-            ]
+            rows.append((brand_id, name, organisation_id, language, "", "", now, now))
+        ids = self.contact_writer.insert(rows, returning=True)
+        self.identity_writer.insert(
+            [(b, contact_id, IdentityKind.EMAIL, e, True, False, False, now, now)
+             for (b, e), contact_id in zip(new_keys, ids, strict=True)]
         )
-        for key, contact in zip(new_keys, contacts, strict=True):
-            self.contacts[key] = ContactRef(contact.pk, contact.organisation_id)
+        for key, contact_id, row in zip(new_keys, ids, rows, strict=True):
+            self.contacts[key] = ContactRef(contact_id, row[2])
 
     def tag_ids(self, names: Iterable[str]) -> dict[str, int]:
         missing = [n for n in dict.fromkeys(names) if n not in self.tags]

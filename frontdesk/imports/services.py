@@ -11,8 +11,6 @@ back and written again line by line, so that only the offending lines are lost a
 
 from __future__ import annotations
 
-import os
-import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -157,9 +155,7 @@ class Importer:
         if self.on_error is not None:
             self.on_error(rejected)
 
-    def run(self, stream: IO[bytes], *, parallel: bool | None = None) -> ImportResult:
-        if parallel is None:
-            parallel = _is_large_file(stream)
+    def run(self, stream: IO[bytes], *, parallel: bool = True) -> ImportResult:
         for batch in checked_batches(stream, self.refs, self.now, batch_size=self.batch_size, parallel=parallel):
             self.result.lines += batch.lines
             for rejected in batch.rejected:
@@ -300,28 +296,17 @@ def import_tickets(
     batch_size: int = DEFAULT_BATCH,
     on_error: Callable[[Rejected], None] | None = None,
     on_progress: Callable[[ImportResult], None] | None = None,
-    parallel: bool | None = None,
+    parallel: bool = True,
 ) -> ImportResult:
     """Import every good line of a JSON Lines stream (bytes); `actor` None is the installer (console command),
     otherwise an admin. Bad lines are passed to `on_error` as they are found and counted in the result.
-    `parallel` checks lines in a second process while this one writes (default: for files over 8 MiB)."""
+    `parallel` checks the next lines on a second thread while a batch is written."""
     importer = Importer(
         actor, source=source, batch_size=batch_size, on_error=on_error, on_progress=on_progress
     )
     result = importer.run(stream, parallel=parallel)
     _after_bulk_load(result)
     return result
-
-
-PARALLEL_FROM_BYTES = 8 * 1024 * 1024
-
-
-def _is_large_file(stream: IO[bytes]) -> bool:
-    try:
-        info = os.fstat(stream.fileno())
-    except (AttributeError, OSError, ValueError):
-        return False
-    return stat.S_ISREG(info.st_mode) and info.st_size >= PARALLEL_FROM_BYTES
 
 
 def _after_bulk_load(result: ImportResult) -> None:

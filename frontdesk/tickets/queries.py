@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -153,7 +154,7 @@ def count_tickets_capped(actor: Agent, filters: Sequence[TicketFilter], *, cap: 
     if not filters:
         return []
     parts: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for index, f in enumerate(filters):
         qs = tickets_for(actor, f.with_(sort="updated")).order_by().values("id")[: cap + 1]
         sql, sql_params = qs.query.sql_with_params()

@@ -55,22 +55,22 @@ def property_changes(agent: Agent, ticket: Ticket, post: QueryDict) -> dict[str,
     if team is not None:
         changes["team"] = accounts.get_team(agent, _id(team, "team")) if team else None
     if "tags" in post:
-        shown = set(tag_list(post.get("orig_tags", ",".join(t.name for t in ticket.tags.all()))))
-        wanted = set(tag_list(post["tags"]))
-        if wanted != shown:
-            changes["add_tags"] = sorted(wanted - shown)
-            changes["remove_tags"] = sorted(shown - wanted)
+        shown_tags = set(tag_list(str(post.get("orig_tags", ",".join(t.name for t in ticket.tags.all())))))
+        wanted_tags = set(tag_list(str(post["tags"])))
+        if wanted_tags != shown_tags:
+            changes["add_tags"] = sorted(wanted_tags - shown_tags)
+            changes["remove_tags"] = sorted(shown_tags - wanted_tags)
     if "followers_shown" in post:
-        shown_ids = {_id(i, "follower") for i in post["followers_shown"].split(",") if i}
+        shown_ids = {_id(i, "follower") for i in str(post["followers_shown"]).split(",") if i}
         wanted_ids = {_id(i, "follower") for i in post.getlist("followers")}
         if wanted_ids != shown_ids:
-            current = {a.pk for a in ticket.followers.all()}
-            final = (current | (wanted_ids - shown_ids)) - (shown_ids - wanted_ids)
+            following = {a.pk for a in ticket.followers.all()}
+            final = (following | (wanted_ids - shown_ids)) - (shown_ids - wanted_ids)
             changes["followers"] = list(accounts.agents_for(agent).filter(pk__in=final))
     custom: dict[str, Any] = {}
     for key, field in definitions(ticket.brand_id).items():
-        shown = shown_value(ticket.custom_fields.get(key), checkbox=field.field_type == FieldType.CHECKBOX)
-        value = _changed(post, f"cf_{key}", shown)
+        current = shown_value(ticket.custom_fields.get(key), checkbox=field.field_type == FieldType.CHECKBOX)
+        value = _changed(post, f"cf_{key}", current)
         if value is not None:
             custom[key] = value
     if custom:

@@ -122,19 +122,21 @@ def paginate(
     rows = rows[:size]
     if backwards:
         rows.reverse()
-        return Page(rows, encode(f.sort, rows[-1]) if rows else None, encode(f.sort, rows[0]) if more and rows else None)
+        return Page(
+            rows, encode(f.sort, rows[-1]) if rows else None, encode(f.sort, rows[0]) if more and rows else None
+        )
     return Page(rows, encode(f.sort, rows[-1]) if more else None, encode(f.sort, rows[0]) if cursor and rows else None)
 
 
 def _branches(f: TicketFilter) -> list[dict[str, Any]]:
     """The single-status (and single-priority) filters a page is read as; [] when one plain query is better."""
-    if f.q or f.sort not in BRANCHING_SORTS:
+    # A search is a short list of ids already; "unassigned" has its own ordered index (assignee IS NULL).
+    if f.q or f.sort not in BRANCHING_SORTS or f.assignee == "none":
         return []
-    statuses = [(s,) for s in f.status] if len(f.status) > 1 else [f.status]
-    if f.sort == "priority":
-        priorities = [(p,) for p in f.priority or Priority.values]
-    else:
-        priorities = [f.priority]
+    statuses: list[tuple[str, ...]] = [(s,) for s in f.status] if len(f.status) > 1 else [f.status]
+    priorities: list[tuple[str, ...]] = (
+        [(p,) for p in f.priority or Priority.values] if f.sort == "priority" else [f.priority]
+    )
     if len(statuses) == 1 and len(priorities) == 1:
         return []
     return [{"status": s, "priority": p} for s, p in itertools.product(statuses, priorities)]
@@ -156,7 +158,7 @@ def _branch_ids(
         qs: QuerySet[Ticket] = tickets_for(agent, f.with_(**branch, sort="updated")).order_by()
         rank = PRIORITY_RANK[branch["priority"][0]] if keys[0][0] == RANK else None  # type: ignore[index]
         if cursor is not None:
-            inner_cursor = cursor
+            inner_cursor: list[Any] | None = cursor
             if rank is not None:
                 leading, descending = cursor[0], keys[0][1]
                 ahead = rank > leading if descending != backwards else rank < leading
@@ -168,8 +170,8 @@ def _branch_ids(
         columns: dict[str, Any] = {"pk_": F("id")}
         for position, (field, _) in enumerate(keys):
             columns[f"k{position}"] = Value(rank, output_field=IntegerField()) if field == RANK else F(field)
-        qs = qs.order_by(*_order(inner_keys, backwards=backwards)).values(**columns)[:limit]
-        sql, sql_params = qs.query.sql_with_params()
+        page = qs.order_by(*_order(inner_keys, backwards=backwards)).values(**columns)[:limit]
+        sql, sql_params = page.query.sql_with_params()
         parts.append(f"SELECT * FROM ({sql}) AS branch_{index}")
         params.extend(sql_params)
     if not parts:

@@ -212,3 +212,24 @@ def test_custom_field_values_are_checked_on_tickets(api, brand):
     assert good.json()["custom_fields"] == {"seats": 12}
     assert bad.status_code == 422
     assert error_code(bad) == "invalid_field"
+
+
+def test_admins_add_brands(api, brand):
+    # when
+    created = api.post("/brands", {"name": "Globex", "slug": "globex", "support_email": "help@globex.example"})
+    clash = api.post("/brands", {"name": "Other", "slug": brand.slug})
+    bad_email = api.post("/brands", {"name": "X", "slug": "x", "support_email": "nope"})
+    bad_slug = api.post("/brands", {"name": "X", "slug": "Not A Slug"})
+    # then
+    assert created.status_code == 201
+    assert created.json()["slug"] == "globex"
+    assert error_code(clash) == "brand_exists"
+    assert bad_email.status_code == 422
+    assert bad_slug.status_code == 422
+
+
+def test_agents_cannot_add_brands(brand):
+    # when
+    response = as_agent(AgentFactory(brands=[brand])).post("/brands", {"name": "X", "slug": "x"})
+    # then
+    assert response.status_code == 403

@@ -337,3 +337,16 @@ def test_an_agent_cannot_bulk_change_tickets_of_another_brand():
     # then
     assert response.status_code == 404
     assert Ticket.objects.get(pk=foreign.pk).status == "new"
+
+
+def test_outside_text_in_rows_is_escaped():
+    # given
+    desk = make_desk()
+    ticket = desk.ticket(subject='<script>alert("s")</script>', text='<img src=x onerror="alert(1)"> hi')
+    ticket.requester.name = "<b>Mallory</b>"
+    ticket.requester.save(update_fields=["name"])
+    # when
+    body = signed_in(desk.agent).get("/").content.decode()
+    # then
+    assert "<script>alert" not in body and "<b>Mallory</b>" not in body and "<img src=x" not in body
+    assert "&lt;script&gt;" in body and "&lt;b&gt;Mallory&lt;/b&gt;" in body

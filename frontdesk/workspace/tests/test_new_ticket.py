@@ -34,7 +34,12 @@ def test_an_agent_logs_a_ticket_for_a_new_customer():
     ticket = Ticket.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/tickets/{ticket.number}/"
     assert ticket.requester.primary_address == "new.customer@example.test"
-    assert (ticket.channel_kind, ticket.priority, ticket.status, ticket.assignee) == ("phone", "high", "open", desk.agent)
+    assert (ticket.channel_kind, ticket.priority, ticket.status, ticket.assignee) == (
+        "phone",
+        "high",
+        "open",
+        desk.agent,
+    )
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["phone-call", "refund"]
 
 

@@ -41,8 +41,13 @@ def test_any_garbage_cursor_is_a_clear_refusal_never_a_crash(token):
 
 @pytest.mark.parametrize(
     "payload",
-    [b'["updated",["2026-01-01T00:00:00",1]]', b'["updated",["2026-01-01T00:00:00+00:00",1e400]]',
-     b'["updated",["2026-01-01T00:00:00+00:00",99999999999999999999999]]', b'["updated",[1,2]]', b'{}'],
+    [
+        b'["updated",["2026-01-01T00:00:00",1]]',
+        b'["updated",["2026-01-01T00:00:00+00:00",1e400]]',
+        b'["updated",["2026-01-01T00:00:00+00:00",99999999999999999999999]]',
+        b'["updated",[1,2]]',
+        b"{}",
+    ],
 )
 def test_a_well_formed_cursor_with_bad_values_is_refused(payload):
     # given

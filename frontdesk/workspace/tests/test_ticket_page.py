@@ -92,7 +92,9 @@ def test_a_reply_is_sent_and_can_leave_the_ticket_solved():
     ticket = desk.ticket()
     client = signed_in(desk.agent)
     # when
-    response = client.post(f"/tickets/{ticket.number}/messages/", {"kind": "reply", "text": "Done.", "status": "solved"})
+    response = client.post(
+        f"/tickets/{ticket.number}/messages/", {"kind": "reply", "text": "Done.", "status": "solved"}
+    )
     # then
     assert response.status_code == 302 and response["Location"] == f"/tickets/{ticket.number}/"
     ticket.refresh_from_db()
@@ -105,7 +107,9 @@ def test_a_reply_over_htmx_answers_with_the_parts_to_swap():
     desk = make_desk()
     ticket = desk.ticket()
     # when
-    response = signed_in(desk.agent).post(f"/tickets/{ticket.number}/messages/", {"kind": "reply", "text": "Hi!"}, **HTMX)
+    response = signed_in(desk.agent).post(
+        f"/tickets/{ticket.number}/messages/", {"kind": "reply", "text": "Hi!"}, **HTMX
+    )
     # then
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body

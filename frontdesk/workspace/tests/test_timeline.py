@@ -22,7 +22,10 @@ def _say(action: str, field: str = "", before=None, after=None, actor_id=None) -
         (("ticket_type_changed", "ticket_type", "", "incident"), "set type to Incident"),
         (("ticket_type_changed", "ticket_type", "task", ""), "cleared the type (was Task)"),
         (("assigned", "assignee", None, {"id": 7, "name": "Bob Stone"}), "assigned the ticket to Bob Stone"),
-        (("assigned", "assignee", {"id": 8, "name": "Cleo"}, {"id": 7, "name": "Bob"}), "reassigned the ticket from Cleo to Bob"),
+        (
+            ("assigned", "assignee", {"id": 8, "name": "Cleo"}, {"id": 7, "name": "Bob"}),
+            "reassigned the ticket from Cleo to Bob",
+        ),
         (("unassigned", "assignee", {"id": 7, "name": "Bob Stone"}, None), "unassigned Bob Stone"),
         (("team_changed", "team", None, {"id": 1, "name": "Billing"}), "moved the ticket to team Billing"),
         (("team_changed", "team", {"id": 1, "name": "Billing"}, None), "removed the ticket from team Billing"),

@@ -29,7 +29,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    next_page = reverse_lazy("workspace:login")
+    next_page = "/login/"
 
 
 class ResetForm(PasswordResetForm):

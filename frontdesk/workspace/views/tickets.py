@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -101,7 +102,7 @@ def _leave(request: HttpRequest, url: str) -> HttpResponse:
 
 
 @page("GET")
-def attachment(request: HttpRequest, attachment_id: int, filename: str = "") -> FileResponse:
+def attachment(request: HttpRequest, attachment_id: int, filename: str = "") -> HttpResponseBase:
     item = queries.get_attachment(actor(request), attachment_id)
     inline = serves_inline(item) and request.GET.get("download") != "1"
     if inline:

@@ -246,6 +246,8 @@
       updateSelection();
     } else if (target.matches("input[name=ids]")) {
       updateSelection();
+    } else if (target.matches("[data-view-jump]") && target.value) {
+      go(target.value);
     } else if (target.matches("[data-filter-outside]") && target.form) {
       target.form.requestSubmit();
     } else if (target.matches("[data-files]")) {
