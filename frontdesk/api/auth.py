@@ -40,7 +40,10 @@ class Principal:
 
     @property
     def rate_key(self) -> str:
-        return f"token:{self.token.pk}" if self.token is not None else f"agent:{self.agent.pk}"
+        # The token's random prefix, not its row id: ids come back after a database is restored or reset.
+        if self.token is not None:
+            return f"token:{self.token.prefix}"
+        return f"agent:{self.agent.pk}:{self.agent.created_at.timestamp():.6f}"
 
     def allows(self, scope: str | None) -> bool:
         if scope is None:

@@ -601,7 +601,10 @@ def bulk_update(actor: Agent, tickets: Sequence[Ticket], **changes: Any) -> int:
     done: list[tuple[int, set[str]]] = []
     with transaction.atomic():
         for ticket in (
-            Ticket.objects.select_for_update().filter(pk__in=[t.pk for t in tickets]).select_related("assignee", "team")
+            # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins to assignee and team.
+            Ticket.objects.select_for_update(of=("self",))
+            .filter(pk__in=[t.pk for t in tickets])
+            .select_related("assignee", "team")
         ):
             changed = _apply_changes(actor, ticket, dict(changes), now)
             if changed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 
 from frontdesk.accounts import permissions
 from frontdesk.accounts import queries as accounts
@@ -32,13 +32,19 @@ def ticket_context(agent: Agent, ticket: Ticket, **extra: Any) -> dict[str, Any]
     staff = staff_for(agent, ticket)
     names = {a.pk: str(a) for a in staff}
     field_defs = sorted(definitions(ticket.brand_id).values(), key=lambda f: (f.position, f.label))
+    requester = ticket.requester
+    prefetch_related_objects([requester], "identities")
+    messages = list(queries.conversation(agent, ticket))
+    for message in messages:
+        if message.author_contact_id == requester.pk:
+            # One contact object for the whole page: its addresses are loaded once, not per message.
+            message.author_contact = requester
     items = stream(
-        queries.conversation(agent, ticket),
+        messages,
         queries.timeline(agent, ticket),
         agent_names=names,
         field_labels={f.key: f.label for f in field_defs},
     )
-    requester = ticket.requester
     followers = list(ticket.followers.all())
     context = {
         "section": "inbox",

@@ -36,6 +36,13 @@ def document(subject: str, body: str) -> str:
     return f"to_tsvector('{CONFIG}', {subject} || ' ' || {body})"
 
 
+def first_id(ticket: str) -> str:
+    """The id of the ticket's first message. The OFFSET 0 keeps PostgreSQL from answering min(id) by walking the
+    primary key from the oldest message and filtering on the ticket (measured: minutes on a million messages);
+    this way it reads the ticket's few rows from the ticket_id index."""
+    return f"(SELECT min(id) FROM (SELECT id FROM tickets_message WHERE ticket_id = {ticket} OFFSET 0) ids)"
+
+
 UNACCENT = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     f"""
@@ -68,7 +75,7 @@ SCHEMA = [
             document = {document("CASE WHEN m.id = head.id THEN t.subject ELSE '' END", "m.body_text")}
         FROM tickets_message m
         JOIN tickets_ticket t ON t.id = m.ticket_id,
-        (SELECT min(id) AS id FROM tickets_message WHERE ticket_id = ticket) head
+        (SELECT {first_id("ticket")} AS id) head
         WHERE m.ticket_id = ticket AND f.message_id = m.id
     $$
     """,
@@ -77,7 +84,7 @@ SCHEMA = [
     BEGIN
         INSERT INTO {TABLE} (message_id, ticket_id, document)
         SELECT n.id, n.ticket_id, {document(
-            "CASE WHEN n.id = (SELECT min(id) FROM tickets_message WHERE ticket_id = n.ticket_id) "
+            f"CASE WHEN n.id = {first_id('n.ticket_id')} "
             "THEN coalesce(t.subject, '') ELSE '' END", "n.body_text")}
         FROM new_messages n LEFT JOIN tickets_ticket t ON t.id = n.ticket_id;
         -- A message that was first until a row with a smaller id arrived (explicit ids) gives up the subject.
@@ -100,7 +107,7 @@ SCHEMA = [
         UPDATE {TABLE} f SET document = {document("t.subject", "m.body_text")}
         FROM (SELECT DISTINCT ticket_id FROM old_messages) gone
         JOIN tickets_ticket t ON t.id = gone.ticket_id
-        JOIN tickets_message m ON m.id = (SELECT min(id) FROM tickets_message WHERE ticket_id = gone.ticket_id)
+        JOIN tickets_message m ON m.id = {first_id("gone.ticket_id")}
         WHERE f.message_id = m.id;
         RETURN NULL;
     END $$
@@ -130,7 +137,7 @@ SCHEMA = [
             PERFORM tickets_ticket_fts_refresh(NEW.ticket_id);
         ELSE
             UPDATE {TABLE} f SET document = {document(
-                "CASE WHEN NEW.id = (SELECT min(id) FROM tickets_message WHERE ticket_id = NEW.ticket_id) "
+                f"CASE WHEN NEW.id = {first_id('NEW.ticket_id')} "
                 "THEN t.subject ELSE '' END", "NEW.body_text")}
             FROM tickets_ticket t WHERE t.id = NEW.ticket_id AND f.message_id = NEW.id;
         END IF;
@@ -147,7 +154,7 @@ SCHEMA = [
     BEGIN
         UPDATE {TABLE} f SET document = {document("NEW.subject", "m.body_text")}
         FROM tickets_message m
-        WHERE m.id = (SELECT min(id) FROM tickets_message WHERE ticket_id = NEW.id) AND f.message_id = m.id;
+        WHERE m.id = {first_id("NEW.id")} AND f.message_id = m.id;
         RETURN NULL;
     END $$
     """,

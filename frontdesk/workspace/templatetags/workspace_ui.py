@@ -137,6 +137,14 @@ def query_with(params: dict[str, Any], **changes: Any) -> str:
     return "?" + urlencode(pairs) if pairs else "?"
 
 
+@register.simple_tag
+def realtime_url() -> str:
+    """Where the page listens for changes (the realtime process); empty when it is not configured."""
+    from django.conf import settings
+
+    return str(getattr(settings, "REALTIME_URL", "") or "")
+
+
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     try:

@@ -296,7 +296,7 @@ def test_bulk_over_htmx_answers_with_the_refreshed_list_and_a_message():
     "data, words",
     [
         ({"status": "solved"}, "Select at least one ticket"),
-        ({"ids": ["1"]}, "Choose what to change"),
+        ({"ids": ["<pk>"]}, "Choose what to change"),
         ({"ids": ["abc"], "status": "open"}, "Select between 1 and"),
         ({"ids": ["999999"], "status": "open"}, "no longer visible"),
     ],
@@ -304,7 +304,10 @@ def test_bulk_over_htmx_answers_with_the_refreshed_list_and_a_message():
 def test_bad_bulk_requests_are_refused_with_a_message(data, words):
     # given
     desk = make_desk()
-    desk.ticket()
+    ticket = desk.ticket()
+    data = {
+        k: [str(ticket.pk) if v == "<pk>" else v for v in vs] if isinstance(vs, list) else vs for k, vs in data.items()
+    }
     # when
     response = signed_in(desk.agent).post("/tickets/bulk/", data, **HTMX)
     # then
@@ -350,3 +353,19 @@ def test_outside_text_in_rows_is_escaped():
     # then
     assert "<script>alert" not in body and "<b>Mallory</b>" not in body and "<img src=x" not in body
     assert "&lt;script&gt;" in body and "&lt;b&gt;Mallory&lt;/b&gt;" in body
+
+
+def test_searching_for_a_ticket_number_opens_it_when_visible():
+    # given
+    desk = make_desk()
+    ticket = desk.ticket()
+    foreign = make_ticket(desk.other_brand)
+    client = signed_in(desk.agent)
+    # when
+    found = client.get(f"/?q=%23{ticket.number}")
+    over_htmx = client.get(f"/?f=1&q={ticket.number}", HTTP_HX_TARGET="list-region", **HTMX)
+    hidden = client.get(f"/?q={foreign.number}")
+    # then
+    assert found.status_code == 302 and found["Location"] == f"/tickets/{ticket.number}/"
+    assert over_htmx["HX-Redirect"] == f"/tickets/{ticket.number}/"
+    assert hidden.status_code == 200

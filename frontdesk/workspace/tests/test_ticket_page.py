@@ -323,3 +323,16 @@ def test_the_ticket_page_query_count_does_not_grow_with_the_conversation(django_
         response = _page(client, ticket)
     # then
     assert response.status_code == 200
+
+
+def test_the_live_refresh_returns_the_changing_parts_and_respects_access():
+    # given
+    desk = make_desk()
+    ticket = desk.ticket()
+    update_ticket(desk.lead, ticket, status="pending")
+    # when
+    live = signed_in(desk.agent).get(f"/tickets/{ticket.number}/live/", **HTMX)
+    foreign = signed_in(desk.outsider).get(f"/tickets/{ticket.number}/live/", **HTMX)
+    # then
+    assert live.status_code == 200 and "changed status from New to Pending" in live.content.decode()
+    assert foreign.status_code == 404

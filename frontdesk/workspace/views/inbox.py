@@ -107,6 +107,17 @@ def render_inbox(request: HttpRequest, params: QueryDict, *, partial: bool = Fal
 
 @page("GET")
 def inbox(request: HttpRequest) -> HttpResponse:
+    number = request.GET.get("q", "").strip().lstrip("#")
+    if number.isdigit() and len(number) < 19:
+        # Searching for "#1234" (or "1234") opens that ticket when the agent can see it.
+        found = queries.tickets_for(actor(request)).filter(number=int(number)).exists()
+        if found:
+            url = reverse("workspace:ticket", args=[int(number)])
+            if is_htmx(request):
+                response = HttpResponse(status=200)
+                response["HX-Redirect"] = url
+                return response
+            return redirect(url)
     return render_inbox(request, request.GET)
 
 

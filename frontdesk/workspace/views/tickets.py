@@ -40,6 +40,12 @@ def ticket_page(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "workspace/ticket/page.html", ticket_context(actor(request), ticket))
 
 
+@page("GET")
+def ticket_live(request: HttpRequest, number: int) -> HttpResponse:
+    """The changing parts of a ticket page, fetched when the realtime socket says the ticket changed."""
+    return _refreshed(request, _ticket(request, number))
+
+
 @page("POST")
 def post_message(request: HttpRequest, number: int) -> HttpResponse:
     agent = actor(request)
@@ -151,12 +157,3 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
             return redirect("workspace:ticket", number=ticket.number)
     status = 400 if request.method == "POST" else 200
     return render(request, "workspace/ticket/new.html", {"section": "new", "form": form}, status=status)
-
-
-@page("GET")
-def go_to_ticket(request: HttpRequest) -> HttpResponse:
-    """`/tickets/?number=123` jumps straight to a ticket (used by the search box for "#123")."""
-    number = (request.GET.get("number") or "").lstrip("#").strip()
-    if not number.isdigit():
-        return redirect(reverse("workspace:inbox"))
-    return redirect("workspace:ticket", number=int(number))

@@ -321,7 +321,47 @@
 
   document.addEventListener("htmx:pushedIntoHistory", rememberList);
 
+  /* Realtime: when the realtime process is configured, changed tickets refresh what is on screen. */
+  var refreshTimer = null;
+  function onTicketChanged(ticketId) {
+    var ticket = $("[data-ticket-id]");
+    if (ticket && String(ticketId) === ticket.dataset.ticketId) {
+      schedule(function () { htmx.ajax("GET", ticket.dataset.live, { swap: "none" }); });
+      return;
+    }
+    var list = $("#list-region");
+    var busy = $all("input[name=ids]").some(function (b) { return b.checked; });
+    if (list && !busy && !/[?&](after|before)=/.test(location.search)) {
+      schedule(function () { htmx.ajax("GET", location.pathname + location.search, { target: "#list-region", swap: "outerHTML" }); });
+    }
+  }
+  function schedule(work) {
+    if (refreshTimer || typeof htmx === "undefined") return;
+    refreshTimer = setTimeout(function () { refreshTimer = null; work(); }, 1500);
+  }
+  function connect(url, delay) {
+    var socket;
+    try { socket = new WebSocket(url); } catch (e) { return; }
+    var ping = null;
+    socket.addEventListener("open", function () {
+      delay = 1000;
+      ping = setInterval(function () { socket.send(JSON.stringify({ type: "ping" })); }, 30000);
+    });
+    socket.addEventListener("message", function (event) {
+      var data;
+      try { data = JSON.parse(event.data); } catch (e) { return; }
+      if (data && data.type === "ticket.changed") onTicketChanged(data.ticket_id);
+    });
+    socket.addEventListener("close", function (event) {
+      clearInterval(ping);
+      if (event.code === 4401) return; // signed out
+      setTimeout(function () { connect(url, Math.min(delay * 2, 60000)); }, delay);
+    });
+  }
+
   function init() {
+    var realtime = document.body.dataset.realtime;
+    if (realtime && "WebSocket" in window) connect(realtime, 1000);
     armToasts(document);
     updateSelection();
     rememberList();
