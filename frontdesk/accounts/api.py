@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Schema
 from ninja.responses import Status as HttpStatus
+from pydantic import StrictBool
 
 from frontdesk.accounts import permissions, queries, services
 from frontdesk.accounts.choices import Role, TokenScope
@@ -19,7 +20,7 @@ from frontdesk.api.auth import actor
 from frontdesk.api.lookups import referenced, referenced_many
 from frontdesk.api.pagination import paginate
 from frontdesk.api.routing import ANY_SCOPE, ApiRouter
-from frontdesk.api.schemas import MAX_ID, BrandRef, Id, PageQuery, brand_ref
+from frontdesk.api.schemas import MAX_ID, BrandRef, PageQuery, RefId, brand_ref
 from frontdesk.core.errors import ValidationFailed
 from frontdesk.core.models import Brand
 
@@ -56,8 +57,8 @@ class AgentCreate(Schema):
     password: str | None = Field(
         None, min_length=1, max_length=128, description="Omit to let the agent set one through a reset link."
     )
-    brand_ids: list[Id] = Field(default_factory=list, max_length=100)
-    team_ids: list[Id] = Field(default_factory=list, max_length=100)
+    brand_ids: list[RefId] = Field(default_factory=list, max_length=100)
+    team_ids: list[RefId] = Field(default_factory=list, max_length=100)
 
 
 class AgentPatch(Schema):
@@ -65,9 +66,9 @@ class AgentPatch(Schema):
 
     name: str | None = Field(None, min_length=1, max_length=120)
     role: Role | None = None
-    is_active: bool | None = None
-    brand_ids: list[Id] | None = Field(None, max_length=100)
-    team_ids: list[Id] | None = Field(None, max_length=100)
+    is_active: StrictBool | None = None
+    brand_ids: list[RefId] | None = Field(None, max_length=100)
+    team_ids: list[RefId] | None = Field(None, max_length=100)
     signature: str | None = Field(None, max_length=5000)
     time_zone: str | None = Field(None, min_length=1, max_length=64)
 
@@ -85,14 +86,14 @@ class TeamPage(Schema):
 
 
 class TeamCreate(Schema):
-    brand_id: Id
+    brand_id: RefId
     name: str = Field(..., min_length=1, max_length=120, examples=["Billing"])
-    member_ids: list[Id] = Field(default_factory=list, max_length=500)
+    member_ids: list[RefId] = Field(default_factory=list, max_length=500)
 
 
 class TeamPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=120)
-    member_ids: list[Id] | None = Field(None, max_length=500)
+    member_ids: list[RefId] | None = Field(None, max_length=500)
 
 
 class BrandOut(BrandRef):

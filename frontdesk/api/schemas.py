@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="A record id.", examples=[42])]
+# In JSON bodies an id is a JSON integer: no "7" strings or true for 1 (query strings are text and stay lenient).
+RefId = Annotated[StrictInt, Field(ge=1, le=MAX_ID, description="A record id.", examples=[42])]
 
 
 class PageQuery(Schema):

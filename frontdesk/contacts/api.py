@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Schema
 from ninja.responses import Status as HttpStatus
+from pydantic import StrictBool
 
 from frontdesk.accounts import permissions
 from frontdesk.accounts.choices import TokenScope
@@ -16,7 +17,7 @@ from frontdesk.api.auth import actor
 from frontdesk.api.lookups import brand_for, referenced
 from frontdesk.api.pagination import paginate
 from frontdesk.api.routing import ApiRouter
-from frontdesk.api.schemas import MAX_ID, Id, OrganisationRef, PageQuery, organisation_ref
+from frontdesk.api.schemas import MAX_ID, Id, OrganisationRef, PageQuery, RefId, organisation_ref
 from frontdesk.contacts import queries, services
 from frontdesk.contacts.choices import IdentityKind
 from frontdesk.contacts.models import Contact, ContactIdentity, Organisation
@@ -32,7 +33,7 @@ class IdentityIn(Schema):
 
 
 class IdentityCreate(IdentityIn):
-    primary: bool = False
+    primary: StrictBool = False
 
 
 class IdentityOut(Schema):
@@ -71,10 +72,10 @@ class ContactQuery(PageQuery):
 
 
 class ContactCreate(Schema):
-    brand_id: Id | None = Field(None, description="Defaults to your only brand.")
+    brand_id: RefId | None = Field(None, description="Defaults to your only brand.")
     name: str = Field("", max_length=200, examples=["Ada Lovelace"])
     identities: list[IdentityIn] = Field(default_factory=list, max_length=20, description="The first is primary.")
-    organisation_id: Id | None = None
+    organisation_id: RefId | None = None
     language: str = Field("", max_length=16, examples=["en"])
     time_zone: str = Field("", max_length=64, examples=["Europe/London"])
     notes: str = Field("", max_length=20000)
@@ -84,14 +85,14 @@ class ContactPatch(Schema):
     """Only the fields sent change; organisation_id null detaches the contact from its organisation."""
 
     name: str | None = Field(None, max_length=200)
-    organisation_id: Id | None = None
+    organisation_id: RefId | None = None
     language: str | None = Field(None, max_length=16)
     time_zone: str | None = Field(None, max_length=64)
     notes: str | None = Field(None, max_length=20000)
 
 
 class MergeIn(Schema):
-    duplicate_id: Id = Field(..., description="The contact folded into this one (its identities and tickets move).")
+    duplicate_id: RefId = Field(..., description="The contact folded into this one (its identities and tickets move).")
 
 
 class OrganisationOut(Schema):
@@ -116,7 +117,7 @@ class OrganisationQuery(PageQuery):
 
 
 class OrganisationCreate(Schema):
-    brand_id: Id | None = Field(None, description="Defaults to your only brand.")
+    brand_id: RefId | None = Field(None, description="Defaults to your only brand.")
     name: str = Field(..., min_length=1, max_length=200, examples=["Analytical Engines Ltd"])
     domains: list[str] = Field(default_factory=list, max_length=50, examples=[["engines.example"]])
     notes: str = Field("", max_length=20000)

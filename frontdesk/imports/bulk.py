@@ -62,7 +62,7 @@ class RowWriter:
     def __init__(self, model: type[Model], fields: Sequence[str]):
         meta = model._meta
         self.table = connection.ops.quote_name(meta.db_table)
-        self.columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in fields)
+        self.columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in fields)  # type: ignore[union-attr, arg-type]
         is_postgres = connection.vendor == "postgresql"
         self.placeholder = (
             "("
@@ -72,7 +72,7 @@ class RowWriter:
             + ")"
         )
         self.rows_per_statement = max(1, _max_params() // len(fields))
-        self.pk_column = connection.ops.quote_name(meta.pk.column)
+        self.pk_column = connection.ops.quote_name(meta.pk.column)  # type: ignore[union-attr, arg-type]
         # SQLite: written with its own "?" markers and run on the driver's cursor, because Django's rewriting
         # of "%s" into "?" is a regular expression over the whole statement (tens of kilobytes here).
         self.qmark = connection.vendor == "sqlite"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -64,9 +65,9 @@ class References:
             email: AgentRef(pk, email, role, active, frozenset(memberships[pk]))
             for pk, email, role, active in Agent.objects.values_list("id", "email", "role", "is_active")
         }
-        self.teams = {
-            (brand_id, name.lower()): pk for pk, brand_id, name in Team.objects.values_list("id", "brand_id", "name")
-        }
+        team_rows = list(Team.objects.values_list("id", "brand_id", "name"))
+        self.teams = {(brand_id, name.lower()): pk for pk, brand_id, name in team_rows}
+        self.team_names = {pk: name for pk, _, name in team_rows}
         self.inbox_by_kind: dict[tuple[int, str], InboxRef] = {}
         self.inbox_by_name: dict[tuple[int, str], InboxRef] = {}
         for inbox in Inbox.objects.filter(is_active=True).order_by("id"):
@@ -137,7 +138,7 @@ class References:
     def team(self, name: str, brand: Brand) -> int:
         team_id = self.teams.get((brand.pk, name.lower()))
         if team_id is None:
-            known = sorted(n for (b, n) in self.teams if b == brand.pk)
+            known = sorted(self.team_names[pk] for (b, _), pk in self.teams.items() if b == brand.pk)
             raise LineError(
                 f"team: brand {brand.slug} has no team named {name!r}"
                 + (f"; its teams are {', '.join(known)}." if known else " (it has no teams)."),
@@ -202,21 +203,22 @@ class References:
             by_brand[brand_id].append(email)
         for brand_id, emails in by_brand.items():
             for start in range(0, len(emails), 500):
-                rows = ContactIdentity.objects.filter(
+                found = ContactIdentity.objects.filter(
                     brand_id=brand_id, kind=IdentityKind.EMAIL, value__in=emails[start : start + 500]
                 ).values_list("value", "contact_id", "contact__organisation_id")
-                for value, contact_id, organisation_id in rows:
+                for value, contact_id, organisation_id in found:
                     self.contacts[(brand_id, value)] = ContactRef(contact_id, organisation_id)
         new_keys = [key for key in missing if key not in self.contacts]
         if not new_keys:
             return
         now = self.db_datetime(timezone.now())
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for brand_id, email in new_keys:
-            name, organisation_id, language = wanted[(brand_id, email)]
-            if organisation_id is None:
-                organisation_id = self.organisation_for_email(brand_id, email)
-            rows.append((brand_id, name, organisation_id, language, "", "", now, now))
+            name, given_organisation, language = wanted[(brand_id, email)]
+            rows.append(
+                (brand_id, name, given_organisation or self.organisation_for_email(brand_id, email), language,
+                 "", "", now, now)
+            )
         ids = self.contact_writer.insert(rows, returning=True)
         self.identity_writer.insert(
             [(b, contact_id, IdentityKind.EMAIL, e, True, False, False, now, now)

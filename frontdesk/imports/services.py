@@ -12,7 +12,7 @@ back and written again line by line, so that only the offending lines are lost a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -34,7 +34,7 @@ from frontdesk.tickets.services import PREVIEW_LENGTH, TICKET_NUMBER_SEQUENCE
 
 DEFAULT_BATCH = 2000
 KEPT_ERRORS = 1000  # rejected lines kept in the result; all are counted and passed to on_error
-DIRECTION = {
+DIRECTION: dict[str, str] = {
     MessageKind.CUSTOMER: Direction.INBOUND,
     MessageKind.REPLY: Direction.OUTBOUND,
     MessageKind.NOTE: Direction.INTERNAL,
@@ -206,7 +206,7 @@ class Importer:
             Counter.advance(TICKET_NUMBER_SEQUENCE, by=0)
             Counter.objects.filter(name=TICKET_NUMBER_SEQUENCE, value__lt=highest).update(value=highest)
         missing = sum(1 for r in batch if not r.record.number)
-        block = iter(())
+        block: Iterator[int] = iter(())
         if missing:
             last = Counter.advance(TICKET_NUMBER_SEQUENCE, by=missing)
             block = iter(range(last - missing + 1, last + 1))

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Schema
 from ninja.responses import Status as HttpStatus
+from pydantic import StrictBool
 
 from frontdesk.accounts import permissions
 from frontdesk.accounts import queries as account_queries
@@ -15,7 +16,7 @@ from frontdesk.api.auth import actor
 from frontdesk.api.lookups import referenced
 from frontdesk.api.pagination import paginate
 from frontdesk.api.routing import ApiRouter
-from frontdesk.api.schemas import MAX_ID, BrandRef, Id, PageQuery, TeamRef, brand_ref, team_ref
+from frontdesk.api.schemas import MAX_ID, BrandRef, Id, PageQuery, RefId, TeamRef, brand_ref, team_ref
 from frontdesk.inboxes import queries, services
 from frontdesk.inboxes.choices import ChannelKind
 from frontdesk.inboxes.models import Inbox
@@ -46,11 +47,11 @@ class InboxQuery(PageQuery):
 
 
 class InboxCreate(Schema):
-    brand_id: Id
+    brand_id: RefId
     name: str = Field(..., min_length=1, max_length=120, examples=["Support"])
     channel: ChannelKind = Field(..., examples=["email"])
     address: str = Field("", max_length=320, examples=["support@example.com"])
-    default_team_id: Id | None = None
+    default_team_id: RefId | None = None
     settings: Settings = Field(default_factory=dict)
 
 
@@ -59,9 +60,9 @@ class InboxPatch(Schema):
 
     name: str | None = Field(None, min_length=1, max_length=120)
     address: str | None = Field(None, max_length=320)
-    default_team_id: Id | None = None
+    default_team_id: RefId | None = None
     settings: Settings | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
 
 def inbox_out(inbox: Inbox) -> dict[str, Any]:

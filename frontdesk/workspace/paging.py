@@ -37,12 +37,13 @@ RANK = "priority_rank"
 BRANCHING_SORTS = {"updated", "oldest", "priority"}
 STALE_CURSOR = "This page link is out of date; start again from the first page."
 
-Decorate = Callable[[QuerySet[Ticket]], QuerySet[Ticket]]
+# Turns a queryset of tickets (ordered and sliced, or narrowed to a page's ids) into the rows a list shows.
+Load = Callable[[QuerySet[Ticket]], list[Any]]
 
 
 @dataclass
 class Page:
-    rows: list[Ticket]
+    rows: list[Any]  # Ticket-like: at least id, number, priority, last_message_at, created_at
     older: str | None  # cursor of the page after this one in the sort order
     newer: str | None  # cursor of the page before this one
 
@@ -51,7 +52,7 @@ def _keys(sort: str) -> list[tuple[str, bool]]:
     return [(key.lstrip("-"), key.startswith("-")) for key in SORTS[sort]]
 
 
-def encode(sort: str, row: Ticket) -> str:
+def encode(sort: str, row: Any) -> str:
     values = []
     for field, _ in _keys(sort):
         value = PRIORITY_RANK.get(row.priority, 1) if field == RANK else getattr(row, field)  # type: ignore[call-overload]
@@ -102,7 +103,7 @@ def _order(keys: list[tuple[str, bool]], *, backwards: bool) -> list[str]:
 
 
 def paginate(
-    agent: Agent, f: TicketFilter, decorate: Decorate, *, after: str = "", before: str = "", size: int = PAGE_SIZE
+    agent: Agent, f: TicketFilter, load: Load, *, after: str = "", before: str = "", size: int = PAGE_SIZE
 ) -> Page:
     """One page of the tickets `agent` may see under `f`, after or before a cursor."""
     keys = _keys(f.sort)
@@ -111,13 +112,13 @@ def paginate(
     branches = _branches(f)
     if branches:
         ids = _branch_ids(agent, f, branches, keys, cursor, backwards, size + 1)
-        by_id = {t.pk: t for t in decorate(Ticket.objects.filter(pk__in=ids))}
+        by_id = {row.id: row for row in load(Ticket.objects.filter(pk__in=ids))} if ids else {}
         rows = [by_id[i] for i in ids if i in by_id]
     else:
-        qs = decorate(tickets_for(agent, f))
+        qs = tickets_for(agent, f)
         if cursor is not None:
             qs = qs.filter(_past(keys, cursor, backwards=backwards))
-        rows = list(qs.order_by(*_order(keys, backwards=backwards))[: size + 1])
+        rows = load(qs.order_by(*_order(keys, backwards=backwards))[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     if backwards:

@@ -42,6 +42,7 @@ def test_pages_follow_any_order_and_break_ties_by_id(order):
         signing.dumps(["not", "a", "dict"], salt=SALT),
         signing.dumps({"k": "tags|name,id", "v": ["a", 1]}, salt="another-salt"),
     ],
+    ids=["garbage", "unknown-value", "too-few-values", "not-an-object", "other-salt"],
 )
 def test_forged_or_malformed_cursors_are_refused(cursor):
     # given

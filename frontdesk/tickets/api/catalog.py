@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Schema
 from ninja.responses import Status as HttpStatus
+from pydantic import StrictBool, StrictInt
 
 from frontdesk.accounts import queries as account_queries
 from frontdesk.accounts.choices import TokenScope
@@ -14,7 +15,7 @@ from frontdesk.api.auth import actor
 from frontdesk.api.lookups import referenced
 from frontdesk.api.pagination import paginate
 from frontdesk.api.routing import ApiRouter
-from frontdesk.api.schemas import MAX_ID, Id, PageQuery
+from frontdesk.api.schemas import MAX_ID, Id, PageQuery, RefId
 from frontdesk.tickets import catalog, queries
 from frontdesk.tickets.choices import FieldType
 from frontdesk.tickets.models import CustomField, Tag
@@ -74,9 +75,9 @@ class CustomFieldCreate(Schema):
     label: str = Field(..., min_length=1, max_length=120)
     type: FieldType = FieldType.TEXT
     options: list[str] = Field(default_factory=list, max_length=200)
-    brand_id: Id | None = None
-    required_to_solve: bool = False
-    position: int = Field(0, ge=0, le=1_000_000)
+    brand_id: RefId | None = None
+    required_to_solve: StrictBool = False
+    position: StrictInt = Field(0, ge=0, le=1_000_000)
 
 
 class CustomFieldPatch(Schema):
@@ -84,9 +85,9 @@ class CustomFieldPatch(Schema):
 
     label: str | None = Field(None, min_length=1, max_length=120)
     options: list[str] | None = Field(None, max_length=200)
-    required_to_solve: bool | None = None
-    position: int | None = Field(None, ge=0, le=1_000_000)
-    is_active: bool | None = None
+    required_to_solve: StrictBool | None = None
+    position: StrictInt | None = Field(None, ge=0, le=1_000_000)
+    is_active: StrictBool | None = None
 
 
 def tag_out(tag: Tag) -> dict[str, Any]:

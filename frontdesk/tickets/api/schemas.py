@@ -15,6 +15,7 @@ from frontdesk.api.schemas import (
     InboxRef,
     OrganisationRef,
     PageQuery,
+    RefId,
     TeamRef,
     agent_ref,
     brand_ref,
@@ -61,16 +62,16 @@ class TicketCreate(Schema):
     requester: RequesterIn | None = Field(
         None, description="Who wrote: the contact with this email in the ticket's brand, created if new."
     )
-    requester_id: Id | None = Field(None, description="Or an existing contact's id instead of `requester`.")
-    brand_id: Id | None = Field(None, description="Defaults to the inbox's brand, else to your only brand.")
-    inbox_id: Id | None = None
+    requester_id: RefId | None = Field(None, description="Or an existing contact's id instead of `requester`.")
+    brand_id: RefId | None = Field(None, description="Defaults to the inbox's brand, else to your only brand.")
+    inbox_id: RefId | None = None
     channel: ChannelKind | None = Field(None, description="Defaults to the inbox's channel, else `api`.")
     status: Status = Status.NEW
     priority: Priority = Priority.NORMAL
     type: TicketType | None = None
     tags: list[str] = Field(default_factory=list, max_length=50, examples=[["refund", "vip"]])
-    assignee_id: Id | None = None
-    team_id: Id | None = None
+    assignee_id: RefId | None = None
+    team_id: RefId | None = None
     custom_fields: dict[str, FieldValue] = Field(
         default_factory=dict, description="Values of the custom fields by key.", examples=[{"order_number": "A-1001"}]
     )
@@ -85,13 +86,13 @@ class TicketPatch(Schema):
     status: Status | None = None
     priority: Priority | None = None
     type: TicketType | None = None
-    assignee_id: Id | None = None
-    team_id: Id | None = None
+    assignee_id: RefId | None = None
+    team_id: RefId | None = None
     tags: list[str] | None = Field(None, max_length=100, description="Replaces all tags.")
     add_tags: list[str] | None = Field(None, max_length=100)
     remove_tags: list[str] | None = Field(None, max_length=100)
     custom_fields: dict[str, FieldValue] | None = Field(None, description="Merged into the current values.")
-    follower_ids: list[Id] | None = Field(None, max_length=100, description="Replaces the followers.")
+    follower_ids: list[RefId] | None = Field(None, max_length=100, description="Replaces the followers.")
 
 
 class TicketOut(Schema):

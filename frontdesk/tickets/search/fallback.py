@@ -12,12 +12,10 @@ def search(terms: Terms, *, limit: int, within: QuerySet | None) -> list[int]:  
 
     base = within if within is not None else Ticket.objects.all()
     message_q = Q()
-    subject_q = Q()
     for word in terms.words:
         message_q &= Q(body_text__icontains=word) | Q(ticket__subject__icontains=word)
-        subject_q &= Q(subject__icontains=word)
     ids = list(
-        Message.objects.filter(message_q, ticket__in=base.values("pk"))
+        Message.objects.filter(message_q, ticket_id__in=base.values("pk"))  # type: ignore[misc]
         .order_by("-id")
         .values_list("ticket_id", flat=True)[: limit * 10]
     )

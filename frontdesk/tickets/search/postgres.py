@@ -240,7 +240,7 @@ def search(terms: Terms, *, limit: int, within: QuerySet | None) -> list[int]:  
     chunk = max(limit * 2, 100)
     with connection.cursor() as cursor:
         while True:
-            params: list[object] = [*operands, before, *(scope[1] if scope else []), chunk]
+            params: list[Any] = [*operands, before, *(scope[1] if scope else []), chunk]
             try:
                 with transaction.atomic():
                     cursor.execute(sql, params)

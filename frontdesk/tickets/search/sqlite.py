@@ -14,6 +14,7 @@ A covering index (id, ticket_id) on messages turns a match into its ticket id wi
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from django.db import DatabaseError, connection
 from django.db.models import QuerySet
@@ -202,7 +203,7 @@ def search(terms: Terms, *, limit: int, within: QuerySet | None) -> list[int]:  
     chunk = max(limit * 2, 100)
     with connection.cursor() as cursor:
         while True:
-            params: list[object] = [match, before, *(scope[1] if scope else []), chunk]
+            params: list[Any] = [match, before, *(scope[1] if scope else []), chunk]
             try:
                 cursor.execute(sql, params)
                 rows = cursor.fetchall()

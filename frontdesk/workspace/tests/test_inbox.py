@@ -369,3 +369,15 @@ def test_searching_for_a_ticket_number_opens_it_when_visible():
     assert found.status_code == 302 and found["Location"] == f"/tickets/{ticket.number}/"
     assert over_htmx["HX-Redirect"] == f"/tickets/{ticket.number}/"
     assert hidden.status_code == 200
+
+
+def test_a_requester_without_a_name_is_shown_by_their_address():
+    # given
+    desk = make_desk()
+    ticket = desk.ticket()
+    ticket.requester.name = ""
+    ticket.requester.save(update_fields=["name"])
+    # when
+    body = signed_in(desk.agent).get("/").content.decode()
+    # then
+    assert f'<span class="req-name">{ticket.requester.primary_address}</span>' in body

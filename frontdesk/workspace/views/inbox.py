@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,6 @@ from django.urls import reverse
 from frontdesk.accounts import permissions
 from frontdesk.accounts import queries as accounts
 from frontdesk.accounts.models import Agent
-from frontdesk.contacts.models import ContactIdentity
 from frontdesk.core.errors import DomainError, NotFound, ValidationFailed
 from frontdesk.inboxes.choices import ChannelKind
 from frontdesk.tickets import queries, saved_views
@@ -23,30 +21,12 @@ from frontdesk.tickets.filters import TicketFilter
 from frontdesk.tickets.services import bulk_update
 from frontdesk.workspace import listing
 from frontdesk.workspace.paging import Page, paginate
-from frontdesk.workspace.rows import ticket_rows
+from frontdesk.workspace.rows import load_rows, ticket_rows
 from frontdesk.workspace.views.common import actor, back, flash_error, is_htmx, page, refuse
 
 CURSOR_KEYS = ("after", "before")
 BULK_MAX = 500
 LIST_TARGET = "list-region"
-
-
-# What a row shows; loading only these keeps a page of fifty rows cheap to build.
-ROW_FIELDS = (
-    "number", "subject", "status", "priority", "channel_kind", "preview", "last_message_at", "created_at",
-    "brand__name", "brand__color", "requester__name", "requester__brand_id", "assignee__name", "assignee__email",
-    "team__name",
-)  # fmt: skip
-
-
-def _decorate(qs: Any) -> Any:
-    # Requesters without a name are shown by their address: fetch identities with the page, not per row.
-    identities = ContactIdentity.objects.only("contact_id", "kind", "value", "is_primary").order_by("-is_primary", "id")
-    return (
-        queries.with_list_columns(qs)
-        .only(*ROW_FIELDS)
-        .prefetch_related(Prefetch("requester__identities", queryset=identities))
-    )
 
 
 def _assignable(agents: list[Agent]) -> list[Agent]:
@@ -65,7 +45,7 @@ def render_inbox(request: HttpRequest, params: QueryDict, *, partial: bool = Fal
     result = Page([], None, None)
     if not error:
         try:
-            result = paginate(agent, f, _decorate, after=params.get("after", ""), before=params.get("before", ""))
+            result = paginate(agent, f, load_rows, after=params.get("after", ""), before=params.get("before", ""))
         except DomainError as exc:
             error = exc.message
     links = listing.views_for(agent)
