@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 "web",
                 python_module(
                     "gunicorn", "frontdesk.config.wsgi:application", "--bind", f"{host}:{port}",
-                    "--workers", str(workers), "--threads", str(opts["threads"]), "--worker-class", "gthread",
+                    "--workers", str(workers), "--threads", str(opts["threads"]), "--worker-class", "gthread", "--preload",
                     "--access-logfile", "-", "--log-level", "warning", "--graceful-timeout", "10",
                     "--max-requests", "20000", "--max-requests-jitter", "2000",
                 ),
