@@ -70,7 +70,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--clients", type=int, default=8, help="concurrent client processes when creating (default 8)")
     p.add_argument("--duration", type=float, help="seconds counted per creation run (default 20; quick 5)")
     p.add_argument("--samples", type=int, help="page views measured per page kind (default 300; quick 60)")
-    p.add_argument("--reload", action="store_true", help="load the datasets again even if they are cached")
+    p.add_argument("--reload", action="store_true",
+                   help="load the datasets into the databases again even if they are cached (the generated "
+                   "file is kept; delete bench/.work/datasets/ to make it anew)")
     p.add_argument("--no-doc", action="store_true", help="do not write docs/operations/performance.md")
     p.add_argument("--report", action="store_true", help="print the table of the last run (and rewrite the doc)")
     return p

@@ -78,6 +78,16 @@ def render(results: dict[str, Any]) -> str:
         report.table_markdown(results),
         "",
     ]
+    loads = [w.get("load_average", 0.0) for data in dbs.values() for product in data.get("create", {}).values()
+             for w in product.get("ways", {}).values()]
+    loads += [page.get("load_average", 0.0) for data in dbs.values() for product in data.get("reads", {}).values()
+              for page in product.values() if isinstance(page, dict) and "ms" in page]
+    cores = int(m.get("cores", "0") or 0)
+    if loads and cores and max(loads) > cores:
+        lines += [f"**The machine was busy with other work during this run** (1-minute load average up to "
+                  f"{max(loads):.1f} on {cores} cores, see the \"load\" columns below): absolute times and "
+                  "rates are pessimistic for both products, and as the two are measured one after the other, "
+                  "the ratios carry some of that noise too.", ""]
     missed = [r for r in report.rows(results) if r.verdict == "FAIL"]
     if missed:
         lines += ["Bars missed in this run: " + "; ".join(f"{r.figure} on {r.db} ({r.bar.text if r.bar else ''})"
@@ -107,13 +117,16 @@ def render(results: dict[str, Any]) -> str:
         "peer `GET /tickets/?q=...` plus its DataTables request.",
         "- **SQL queries** are counted server-side by a middleware (`bench/querycount.py`, header `X-Query-Count`) "
         "added in the benchmark settings of both sites; no product code changes.",
-        "- **Memory**: VmRSS of each gunicorn worker (from /proc) after the page runs; the largest is shown.",
+        "- **Memory**: VmRSS of each gunicorn worker (from /proc, so pages shared with the preloaded master count "
+        "too) after the page runs; the largest is shown.",
         "",
         "Both products are served the way `frontdesk serve` serves frontdesk: gunicorn "
         f"{m.get('gunicorn', '')}, {servers.web_workers()} workers (2 per core) x {servers.THREADS} threads "
-        "(gthread), access log on, DEBUG off, persistent database connections, SQLite in WAL mode with the "
+        "(gthread), the application preloaded, access log on, DEBUG off, persistent database connections, "
+        "SQLite in WAL mode with the "
         "same options for both (the peer is given frontdesk's), mail not sent (the peer uses Django's dummy "
-        "backend). Only one server runs at a time. The peer's site is `bench/peer/` (its defaults, teams "
+        "backend). frontdesk's background worker is not started (jobs a request queues wait in its queue). "
+        "Only one server runs at a time. The peer's site is `bench/peer/` (its defaults, teams "
         "mode off because it needs another app); its code is installed from PyPI into `bench/.work/peer-venv`.",
         "",
         "### Creating tickets, each way",
@@ -137,12 +150,13 @@ def render(results: dict[str, Any]) -> str:
     for db, data in dbs.items():
         if "reads" in data:
             lines += _read_details(db, data["reads"])
-    lines += ["", "### Loading the dataset", "", "| db | product | seconds | database size | how |",
-              "|---|---|---|---|---|"]
+    lines += ["", "### Loading the dataset", "",
+              "A cached dataset (loaded by an earlier run, see \"loaded\") keeps the time of that load.", "",
+              "| db | product | seconds | database size | loaded | how |", "|---|---|---|---|---|---|"]
     for db, data in dbs.items():
         for product, ld in data.get("load", {}).items():
             lines.append(f"| {db} | {product} | {_n(ld.get('seconds'))} | {_n(ld.get('database_mb'), 0)} MiB | "
-                         f"{ld.get('how', '')} |")
+                         f"{ld.get('loaded_at', '')} | {ld.get('how', '')} |")
     lines += [
         "",
         "## Machine",

@@ -42,7 +42,7 @@ def _disk(path: Path) -> str:
     name = Path(device).name.rstrip("0123456789")
     rotational = Path(f"/sys/block/{name}/queue/rotational")
     if rotational.exists():
-        kind = ", rotational" if rotational.read_text().strip() == "1" else ", SSD/NVMe"
+        kind = ", reported rotational" if rotational.read_text().strip() == "1" else ", reported non-rotational"
     return f"{device} ({fstype}, {size}{kind})"
 
 

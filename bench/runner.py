@@ -101,7 +101,7 @@ class Run:
     def dataset(self) -> Path:
         c = self.config
         path = paths.DATASETS / f"{c.size_key}.jsonl"
-        if path.exists() and not c.reload:
+        if path.exists():  # the generator is deterministic: a file once made is the dataset for its size
             return path
         where = path.relative_to(paths.REPO_DIR)
         say(f"dataset: generating {c.tickets:,} tickets / {c.messages:,} messages -> {where}")
@@ -120,7 +120,7 @@ class Run:
         target = databases.target(db, product.name, c.size_key)
         state_path = self._state_path(product, db)
         state = json.loads(state_path.read_text()) if state_path.exists() else None
-        fresh = state is not None and state.get("dataset_mtime") == dataset.stat().st_mtime and target.exists()
+        fresh = state is not None and state.get("dataset_bytes") == dataset.stat().st_size and target.exists()
         if fresh and not c.reload:
             say(f"[{db}] load: {product.label} dataset cached in {target.name} "
                 f"(loaded in {state['seconds']:.1f}s on {state['loaded_at']})")
@@ -137,7 +137,7 @@ class Run:
             "tickets": result.get("tickets", c.tickets),
             "messages": result.get("messages", c.messages),
             "loaded_at": time.strftime("%Y-%m-%d %H:%M"),
-            "dataset_mtime": dataset.stat().st_mtime,
+            "dataset_bytes": dataset.stat().st_size,
             "database_mb": target.size_mb(),
             "how": result.get("how", ""),
         }

@@ -22,13 +22,15 @@ THREADS = 4  # per worker, `frontdesk serve`'s default
 
 
 def gunicorn_argv(python: Path, app: str, port: int, workers: int, threads: int, access_log: Path) -> list[str]:
-    """The gunicorn command line `frontdesk serve` uses for its web process, for any WSGI application."""
+    """The gunicorn command line `frontdesk serve` uses for its web process (frontdesk/core/management/commands/
+    serve.py, kept in step by hand), for any WSGI application; the access log goes to a file, not stdout."""
     return [
         str(python), "-m", "gunicorn", app,
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
         "--threads", str(threads),
         "--worker-class", "gthread",
+        "--preload",
         "--access-logfile", str(access_log),
         "--log-level", "warning",
         "--graceful-timeout", "10",

@@ -106,6 +106,11 @@ def test_filtering_and_bulk_changes_without_reloading(page, live_server, desk):
     expect(page.locator(".trow")).to_have_count(1)
     expect(page.locator(".trow")).to_contain_text(other.subject)
     assert "priority=urgent" in page.url
+    # when: sort by priority (the control sits above the filters but belongs to their form)
+    page.select_option("select[name=sort]", "priority")
+    # then
+    page.wait_for_url("**sort=priority**")
+    expect(page.locator(".trow")).to_have_count(1)
     # when: select it and assign it to me in bulk
     page.check(".trow input[name=ids]")
     page.select_option(".bulkbar select[name=assignee]", "me")

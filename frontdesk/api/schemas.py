@@ -80,10 +80,12 @@ def team_ref(team: Any) -> dict[str, Any] | None:
     return {"id": team.pk, "name": team.name} if team is not None else None
 
 
-def contact_ref(contact: Any) -> dict[str, Any] | None:
+def contact_ref(contact: Any, *, address: str | None = None) -> dict[str, Any] | None:
+    """A short reference; `address` (the primary one, when the caller knows it) saves reading the identities."""
     if contact is None:
         return None
-    address = contact.primary_address  # read once: each read may be a query when identities are not prefetched
+    if address is None:
+        address = contact.primary_address  # read once: each read may be a query when identities are not prefetched
     return {"id": contact.pk, "name": contact.name or address or f"Contact {contact.pk}", "email": address}
 
 

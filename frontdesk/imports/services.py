@@ -1,12 +1,12 @@
 """Bulk import of tickets with their messages from JSON Lines (the format is in docs/operations/import.md).
 
-Lines are read and checked one by one; a bad line is reported with its number and skipped, and never stops the
-import. Good lines are written in batches (one transaction per batch, `bulk_create` for every table): contacts
-are found by email or created, organisations and tags by name, ticket numbers reserved in one block per batch,
-and each ticket gets its list columns (message count, preview, last activity, first response, solved time) and
-one "imported" timeline event. The search index follows by itself: the database triggers index every message
-inserted. If a batch fails as a whole (a number taken meanwhile, a value the database refuses), it is rolled
-back and written again line by line, so that only the offending lines are lost and each is reported.
+Lines are read and checked on one thread (checking.py) while batches are written here: one transaction per
+batch, multi-row INSERTs (bulk.py) for tickets, messages, tags, timeline events and contacts. Contacts are found
+by email or created, organisations and tags by name, ticket numbers reserved in one block per batch, and each
+ticket gets its list columns (message count, preview, last activity, first response, solved time) and one
+"imported" timeline event. The search index follows by itself: database triggers index every inserted message.
+If a batch fails as a whole (a number taken meanwhile, a value the database refuses), it is rolled back and
+written again line by line, so that only the offending lines are lost and each is reported.
 """
 
 from __future__ import annotations

@@ -14,7 +14,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "fd_", "xx_0123456789ab_secret", "fd_0123456789ab_", "fd_ABCDEF012345_s", "fd_0123_s", "fd_0123456789ab_a\x00b"],
+    [
+        "",
+        "fd_",
+        "xx_0123456789ab_secret",
+        "fd_0123456789ab_",
+        "fd_ABCDEF012345_s",
+        "fd_0123_s",
+        "fd_0123456789ab_a\x00b",
+    ],
 )
 def test_malformed_tokens_never_reach_the_database(raw):
     # when / then

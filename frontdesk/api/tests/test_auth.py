@@ -186,3 +186,14 @@ def test_a_token_acts_with_its_agents_role(brand):
     # then
     assert response.status_code == 403
     assert error_code(response) == "permission_denied"
+
+
+def test_another_scheme_is_treated_as_no_token_and_never_logged(settings, caplog):
+    # given
+    settings.DEBUG = True
+    # when
+    response = Client().get("/api/v1/tickets", headers={"Authorization": "Token fd_secret_value"})
+    # then
+    assert response.status_code == 401
+    assert error_code(response) == "authentication_required"
+    assert "fd_secret_value" not in caplog.text

@@ -285,3 +285,12 @@ def test_unknown_ticket_is_404(api):
     # then
     assert response.status_code == 404
     assert error_code(response) == "ticket_not_found"
+
+
+def test_a_returning_requester_without_a_name_gets_the_name_given(api, brand):
+    # given
+    nameless = ContactFactory(brand=brand, name="", email="anon@example.com")
+    # when
+    response = api.post("/tickets", new_ticket(requester={"email": "anon@example.com", "name": "Ann"}))
+    # then
+    assert response.json()["requester"] == {"id": nameless.pk, "name": "Ann", "email": "anon@example.com"}

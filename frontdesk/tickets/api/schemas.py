@@ -202,9 +202,15 @@ class TimelinePage(Schema):
 
 
 def ticket_out(
-    ticket: Ticket, *, detail: bool = False, tags: list[str] | None = None, followers: list[Any] | None = None
+    ticket: Ticket,
+    *,
+    detail: bool = False,
+    tags: list[str] | None = None,
+    followers: list[Any] | None = None,
+    requester_address: str | None = None,
 ) -> dict[str, Any]:
-    """The API's view of a ticket; `tags` and `followers` save their queries when the caller knows them."""
+    """The API's view of a ticket; `tags`, `followers` and `requester_address` save queries when the caller
+    knows them."""
     out = {
         "id": ticket.pk,
         "number": ticket.number,
@@ -215,7 +221,7 @@ def ticket_out(
         "channel": ticket.channel_kind,
         "brand": brand_ref(ticket.brand),
         "inbox": inbox_ref(ticket.inbox),
-        "requester": contact_ref(ticket.requester),
+        "requester": contact_ref(ticket.requester, address=requester_address),
         "organisation": organisation_ref(ticket.organisation),
         "assignee": agent_ref(ticket.assignee),
         "team": team_ref(ticket.team),

@@ -21,6 +21,7 @@ from frontdesk.api.routing import ApiRouter
 from frontdesk.api.schemas import MAX_ID
 from frontdesk.contacts import queries as contact_queries
 from frontdesk.contacts.choices import IdentityKind
+from frontdesk.contacts.identities import normalise
 from frontdesk.contacts.models import Contact, ContactIdentity
 from frontdesk.contacts.services import resolve_contact
 from frontdesk.core.errors import NotFound, ValidationFailed
@@ -84,10 +85,10 @@ def _requester(agent: Agent, brand: Brand, body: TicketCreate) -> Contact | None
             code="requester_required",
             details={"field": "requester"},
         )
-    contact = contact_queries.contact_by_address(brand.pk, IdentityKind.EMAIL, body.requester.email)
-    if contact is not None and body.requester.name and not contact.name:
-        contact, _ = resolve_contact(brand, IdentityKind.EMAIL, body.requester.email, name=body.requester.name)
-    return contact
+    known = contact_queries.contact_by_address(brand.pk, IdentityKind.EMAIL, body.requester.email)
+    if known is not None and body.requester.name and not known.name:  # resolve_contact fills in a missing name
+        known, _ = resolve_contact(brand, IdentityKind.EMAIL, body.requester.email, name=body.requester.name)
+    return known
 
 
 @router.post("/tickets", scope=TokenScope.TICKETS_WRITE, response={201: TicketDetailOut}, summary="Open a ticket")
@@ -128,15 +129,19 @@ def create_ticket(request: HttpRequest, body: TicketCreate) -> HttpStatus:
     # The lookup runs outside any transaction: on SQLite a transaction holds the one write lock, so a returning
     # requester's ticket holds it only while the ticket is written.
     known = _requester(agent, brand, body)
+    address = None
     if known is not None:
         ticket = open_for(known)
     else:
         new = cast(RequesterIn, body.requester)  # _requester refused a body with neither requester nor id
         with transaction.atomic():  # a new requester and their ticket: both or, when the ticket is refused, neither
-            requester, _ = resolve_contact(brand, IdentityKind.EMAIL, new.email, name=new.name)
+            requester, created = resolve_contact(brand, IdentityKind.EMAIL, new.email, name=new.name)
             ticket = open_for(requester)
+        if created:  # their one address is the one just given
+            address = normalise(IdentityKind.EMAIL, new.email)
     # A new ticket has no followers, and tags only when some were given: no need to read them back.
-    return HttpStatus(201, ticket_out(ticket, detail=True, tags=None if body.tags else [], followers=[]))
+    out = ticket_out(ticket, detail=True, tags=None if body.tags else [], followers=[], requester_address=address)
+    return HttpStatus(201, out)
 
 
 @router.get("/tickets/{ticket_id}", scope=TokenScope.TICKETS_READ, response=TicketDetailOut, summary="Get a ticket")

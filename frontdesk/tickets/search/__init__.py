@@ -8,6 +8,7 @@ Other databases get a slow substring scan (`fallback.py`). See docs/architecture
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import EmptyResultSet
@@ -52,6 +53,9 @@ def matching_ticket_ids(
 ) -> list[int] | None:
     """Ticket ids whose subject or one message holds every word of `query`, newest match first.
 
+    The last word also matches longer words it starts ("refu" finds "refunded") unless the exact words alone
+    already give `limit` tickets.
+
     None when `query` has no words (no search asked for). `within`, a Ticket queryset (the actor's scope and
     the list's filters), is applied inside the search, so the `limit` newest matches are all tickets the caller
     may show; access is still the caller's job. Query syntax in `query` is never interpreted: a query that the
@@ -62,8 +66,15 @@ def matching_ticket_ids(
     terms = parse_terms(query)
     if not terms:
         return []
+    backend, limit = _backend(), max(1, limit)
     try:
-        return _backend().search(terms, limit=max(1, limit), within=within)
+        if terms.prefix_last:
+            # A prefix costs much more than a word (PostgreSQL's GIN reads every word that starts with it), and
+            # a complete word is what people mostly type: when the exact word fills the list, that is the answer.
+            exact = backend.search(replace(terms, prefix_last=False), limit=limit, within=within)
+            if len(exact) >= limit:
+                return exact
+        return backend.search(terms, limit=limit, within=within)
     except EmptyResultSet:
         return []
 

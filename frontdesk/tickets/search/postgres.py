@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 TABLE = "tickets_message_fts"
 CONFIG = "frontdesk_search"
+WINDOW = 100_000  # the newest message ids searched first
 TRIGGERS = {
     "tickets_message_fts_insert": "tickets_message",
     "tickets_message_fts_delete": "tickets_message",
@@ -222,7 +223,7 @@ def tsquery_literal(word: str, *, prefix: bool) -> str:
 def search(terms: Terms, *, limit: int, within: QuerySet | None) -> list[int]:  # type: ignore[type-arg]
     from frontdesk.tickets.search import scope_sql
 
-    scope = scope_sql(within, "f.ticket_id")
+    scope = scope_sql(within, "g.ticket_id")
     last = len(terms.words) - 1
     operands = [
         tsquery_literal(word, prefix=terms.prefix_last and i == last) for i, word in enumerate(terms.words)
@@ -230,32 +231,37 @@ def search(terms: Terms, *, limit: int, within: QuerySet | None) -> list[int]:  
     # Each word is parsed by to_tsquery on its own and the results are ANDed, so a word that parses to nothing
     # (only punctuation to PostgreSQL) drops out instead of making the query empty.
     tsquery = " && ".join(f"to_tsquery('{CONFIG}', %s)" for _ in operands)
-    sql = (
-        f"SELECT f.message_id, f.ticket_id FROM {TABLE} f WHERE f.document @@ ({tsquery}) AND f.message_id < %s"
-        + (f" AND {scope[0]}" if scope else "")
-        + " ORDER BY f.message_id DESC LIMIT %s"
+    # The GIN bitmap yields every match at once (a LIMIT does not shorten it), and visiting the table for tens of
+    # thousands of matches of a common word is what costs. So the newest WINDOW message ids are searched first
+    # (PostgreSQL ANDs the GIN bitmap with a primary-key range and visits only the recent matches), and the rest
+    # only when that did not fill the page; "+ 0" keeps that second range from being read off the primary key
+    # (a bitmap over most of the table), it is checked on the few rows the GIN index gives. Matches are grouped
+    # by ticket, newest first, and the scope is checked once per ticket.
+    select = (
+        f"SELECT g.ticket_id FROM (SELECT f.ticket_id, max(f.message_id) AS newest FROM {TABLE} f "
+        f"WHERE f.document @@ ({tsquery}) AND {{range}} GROUP BY f.ticket_id) g"
+        + (f" WHERE {scope[0]}" if scope else "")
+        + " ORDER BY g.newest DESC LIMIT %s"
     )
+    scope_params = scope[1] if scope else []
     found: dict[int, None] = {}
-    before = 2**63 - 1
-    chunk = max(limit * 2, 100)
-    with connection.cursor() as cursor:
-        while True:
-            params: list[Any] = [*operands, before, *(scope[1] if scope else []), chunk]
-            try:
-                with transaction.atomic():
-                    cursor.execute(sql, params)
-                    rows = cursor.fetchall()
-            except DatabaseError:
-                # Operands are quoted, so this is not expected; a search that cannot run finds nothing.
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT max(message_id) FROM {TABLE}")
+            highest = cursor.fetchone()[0]
+            if highest is None:
                 return []
-            for _, ticket_id in rows:
-                found[ticket_id] = None
-                if len(found) >= limit:
-                    return list(found)
-            if len(rows) < chunk:
-                return list(found)
-            before = rows[-1][0]
-            chunk *= 2
+            start = highest - WINDOW
+            cursor.execute(select.format(range="f.message_id > %s"), [*operands, start, *scope_params, limit])
+            found.update((row[0], None) for row in cursor.fetchall())
+            if len(found) < limit:
+                cursor.execute(select.format(range="f.message_id + 0 <= %s"), [*operands, start, *scope_params, limit])
+                for (ticket_id,) in cursor.fetchall():
+                    found.setdefault(ticket_id, None)
+    except DatabaseError:
+        # Operands are quoted, so this is not expected; a search that cannot run finds nothing.
+        return []
+    return list(found)[:limit]
 
 
 def rebuild() -> int:

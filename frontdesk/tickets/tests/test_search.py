@@ -299,3 +299,13 @@ def test_a_moved_message_older_than_the_first_takes_the_subject(brand):
     assert ids("kettle early") == [target.pk]
     assert ids("kettle later") == []
     search.check_index()
+
+
+def test_longer_words_are_added_only_when_the_exact_words_do_not_fill_the_list(brand):
+    # given
+    older = make_ticket(brand, subject="Question", text="refund please")
+    newer = make_ticket(brand, subject="Question", text="refunded already")
+    # when / then
+    assert ids("refund", limit=1) == [older.pk]  # the exact word fills the list
+    assert ids("refund", limit=5) == [newer.pk, older.pk]
+    assert ids("refun", limit=1) == [newer.pk]
