@@ -14,11 +14,6 @@ from frontdesk.testing.factories import AgentFactory, BrandFactory, TeamFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def run(*args: str) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     call_command(*args, stdout=out, stderr=err)
@@ -158,3 +153,25 @@ def test_apitoken_revoke_accepts_the_whole_token_and_says_when_nothing_matches()
     assert "Revoked" in out
     with pytest.raises(CommandError, match="No token with prefix"):
         run("apitoken", "revoke", "feedfacecafe")
+
+
+def test_createagent_prompts_twice_on_a_terminal(monkeypatch):
+    # given
+    answers = iter(["typed-passphrase-1", "typed-passphrase-1"])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    # when
+    run("createagent", "typed@example.com", "--role", "admin")
+    # then
+    assert Agent.objects.get(email="typed@example.com").check_password("typed-passphrase-1")
+
+
+def test_createagent_refuses_two_different_passwords(monkeypatch):
+    # given
+    answers = iter(["first-passphrase-1", "other-passphrase-2"])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    # when / then
+    with pytest.raises(CommandError, match="differ"):
+        run("createagent", "typed@example.com", "--role", "admin")
+    assert not Agent.objects.exists()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["Terms", "check_index", "matching_ticket_ids", "optimize_index", "parse_terms", "rebuild_index"]
 
 DEFAULT_LIMIT = 500
+EXACT_IS_ENOUGH = 50  # a page of tickets found by the exact words: longer words are not looked for
 
 
 def _backend():  # type: ignore[no-untyped-def]
@@ -53,8 +54,8 @@ def matching_ticket_ids(
 ) -> list[int] | None:
     """Ticket ids whose subject or one message holds every word of `query`, newest match first.
 
-    The last word also matches longer words it starts ("refu" finds "refunded") unless the exact words alone
-    already give `limit` tickets.
+    The last word also matches longer words it starts ("refu" finds "refunded"), unless the exact words alone
+    already find a page of tickets (EXACT_IS_ENOUGH, or `limit` if smaller).
 
     None when `query` has no words (no search asked for). `within`, a Ticket queryset (the actor's scope and
     the list's filters), is applied inside the search, so the `limit` newest matches are all tickets the caller
@@ -70,9 +71,9 @@ def matching_ticket_ids(
     try:
         if terms.prefix_last:
             # A prefix costs much more than a word (PostgreSQL's GIN reads every word that starts with it), and
-            # a complete word is what people mostly type: when the exact word fills the list, that is the answer.
+            # a complete word is what people mostly type: when the exact words fill a page, that is the answer.
             exact = backend.search(replace(terms, prefix_last=False), limit=limit, within=within)
-            if len(exact) >= limit:
+            if len(exact) >= min(limit, EXACT_IS_ENOUGH):
                 return exact
         return backend.search(terms, limit=limit, within=within)
     except EmptyResultSet:

@@ -243,7 +243,7 @@ def search(terms: Terms, *, limit: int, within: QuerySet | None) -> list[int]:  
         + (f" WHERE {scope[0]}" if scope else "")
         + " ORDER BY g.newest DESC LIMIT %s"
     )
-    scope_params = scope[1] if scope else []
+    scope_params: list[Any] = scope[1] if scope else []
     found: dict[int, None] = {}
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -252,10 +252,11 @@ def search(terms: Terms, *, limit: int, within: QuerySet | None) -> list[int]:  
             if highest is None:
                 return []
             start = highest - WINDOW
-            cursor.execute(select.format(range="f.message_id > %s"), [*operands, start, *scope_params, limit])
+            params: list[Any] = [*operands, start, *scope_params, limit]
+            cursor.execute(select.replace("{range}", "f.message_id > %s"), params)
             found.update((row[0], None) for row in cursor.fetchall())
             if len(found) < limit:
-                cursor.execute(select.format(range="f.message_id + 0 <= %s"), [*operands, start, *scope_params, limit])
+                cursor.execute(select.replace("{range}", "f.message_id + 0 <= %s"), params)
                 for (ticket_id,) in cursor.fetchall():
                     found.setdefault(ticket_id, None)
     except DatabaseError:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from frontdesk.accounts.choices import Role
 from frontdesk.accounts.models import Agent
+from frontdesk.contacts.models import Contact
 from frontdesk.demo.roster import DEMO_ROSTER
 from frontdesk.demo.services import DEMO_PASSWORD, demo_state, ensure_roster, load_demo, reset_demo
 
@@ -46,10 +47,11 @@ class Command(BaseCommand):
             result = load_demo()
             for rejected in result.rejected:
                 self.stderr.write(str(rejected))
+            contacts = Contact.objects.filter(brand__slug__in=[b.slug for b in DEMO_ROSTER.brands]).count()
             self.stdout.write(
                 f"Loaded the demo data in {result.seconds:.1f}s: {len(DEMO_ROSTER.brands)} brands, "
-                f"{len(DEMO_ROSTER.teams)} teams, {len(DEMO_ROSTER.agents)} agents, {result.tickets:,} tickets "
-                f"with {result.messages:,} messages."
+                f"{len(DEMO_ROSTER.teams)} teams, {len(DEMO_ROSTER.agents)} agents, {contacts:,} contacts, "
+                f"{result.tickets:,} tickets with {result.messages:,} messages."
             )
         self._logins()
 
