@@ -144,7 +144,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Only for `frontdesk collectstatic` behind a separate web server; by default the apps' folders are served.
+STATIC_ROOT = env("FRONTDESK_STATIC_ROOT", "") or None
 MEDIA_ROOT = Path(env("FRONTDESK_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: attachments go through an access-checked view
 STORAGES = {

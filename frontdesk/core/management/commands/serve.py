@@ -22,10 +22,18 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("FRONTDESK_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("FRONTDESK_PORT", "8000")))
         parser.add_argument("--realtime-port", type=int, default=int(os.environ.get("FRONTDESK_REALTIME_PORT", "8001")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("FRONTDESK_WEB_WORKERS", "0") or 0),
-                            help="web worker processes (default: 2 per CPU core)")
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("FRONTDESK_WEB_THREADS", "4")),
-                            help="threads per web worker")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("FRONTDESK_WEB_WORKERS", "0") or 0),
+            help="web worker processes (default: 2 per CPU core)",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("FRONTDESK_WEB_THREADS", "4")),
+            help="threads per web worker",
+        )
         parser.add_argument("--no-realtime", action="store_true", help="do not start the WebSocket server")
         parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
 
@@ -37,20 +45,43 @@ class Command(BaseCommand):
             ProcessSpec(
                 "web",
                 python_module(
-                    "gunicorn", "frontdesk.config.wsgi:application", "--bind", f"{host}:{port}",
-                    "--workers", str(workers), "--threads", str(opts["threads"]), "--worker-class", "gthread", "--preload",
-                    "--access-logfile", "-", "--log-level", "warning", "--graceful-timeout", "10",
-                    "--max-requests", "20000", "--max-requests-jitter", "2000",
+                    "gunicorn",
+                    "frontdesk.config.wsgi:application",
+                    "--bind",
+                    f"{host}:{port}",
+                    "--workers",
+                    str(workers),
+                    "--threads",
+                    str(opts["threads"]),
+                    "--worker-class",
+                    "gthread",
+                    "--preload",
+                    "--access-logfile",
+                    "-",
+                    "--log-level",
+                    "warning",
+                    "--graceful-timeout",
+                    "10",
+                    "--max-requests",
+                    "20000",
+                    "--max-requests-jitter",
+                    "2000",
                 ),
             )
         ]
         if not opts["no_realtime"]:
-            specs.append(ProcessSpec("realtime", python_module(
-                "daphne", "-b", host, "-p", str(opts["realtime_port"]), "frontdesk.config.asgi:application"
-            )))
+            specs.append(
+                ProcessSpec(
+                    "realtime",
+                    python_module(
+                        "daphne", "-b", host, "-p", str(opts["realtime_port"]), "frontdesk.config.asgi:application"
+                    ),
+                )
+            )
         if not opts["no_worker"]:
-            specs.append(ProcessSpec("worker", python_module("django", "run_huey", "--workers", "2", "--worker-type",
-                                                              "thread")))
+            specs.append(
+                ProcessSpec("worker", python_module("django", "run_huey", "--workers", "2", "--worker-type", "thread"))
+            )
         self.stdout.write(self.style.SUCCESS(f"frontdesk is running on http://{host}:{port}/"))
         parts = ", ".join(s.name for s in specs)
         self.stdout.write(f"  processes: {parts} ({workers} web workers). Press Ctrl-C to stop.")

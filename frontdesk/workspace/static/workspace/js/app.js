@@ -310,12 +310,34 @@
     restoreFocus();
   });
 
+  function toast(text) {
+    var flash = $("#flash");
+    if (!flash) return;
+    var item = document.createElement("div");
+    item.className = "toast toast-error";
+    item.setAttribute("role", "status");
+    item.innerHTML = '<span></span><button type="button" class="toast-close" data-action="dismiss" aria-label="Dismiss">\u00d7</button>';
+    item.firstChild.textContent = text;
+    flash.appendChild(item);
+  }
+
+  /* A partial request that got a whole page back (signed out, a stale form) must not paste it into a panel. */
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.responseURL && /\/login\//.test(xhr.responseURL)) {
+      event.detail.shouldSwap = false;
+      window.location.href = "/login/?next=" + encodeURIComponent(location.pathname + location.search);
+      return;
+    }
+    if (xhr.status >= 400 && /^\s*<!doctype/i.test(xhr.responseText || "")) {
+      event.detail.shouldSwap = false;
+      toast(xhr.status === 403 ? "That was refused; reload the page and try again." : "That did not work (error " + xhr.status + "); reload the page and try again.");
+    }
+  });
+
   document.addEventListener("htmx:responseError", function (event) {
     if (event.detail.xhr && event.detail.xhr.status >= 500) {
-      var flash = $("#flash");
-      if (flash) {
-        flash.insertAdjacentHTML("beforeend", '<div class="toast toast-error" role="status"><span>Something went wrong on our side; your change was not saved. Try again.</span><button type="button" class="toast-close" data-action="dismiss" aria-label="Dismiss">\u00d7</button></div>');
-      }
+      toast("Something went wrong on our side; your change was not saved. Try again.");
     }
   });
 
