@@ -9,7 +9,7 @@ import dj_database_url
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-load_dotenv(BASE_DIR / ".env")
+load_dotenv(Path.cwd() / ".env")  # the working directory, as for any twelve-factor service
 
 
 def env(name: str, default: str = "") -> str:
@@ -25,6 +25,10 @@ def env_int(name: str, default: int) -> int:
 
 
 DATA_DIR = Path(env("FRONTDESK_DATA_DIR", str(BASE_DIR / "data")))
+try:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # the task queue and rate-limit files are opened at start-up
+except OSError as exc:
+    raise SystemExit(f"frontdesk: cannot create the data folder {DATA_DIR}: {exc.strerror}") from None
 DEBUG = env_bool("FRONTDESK_DEBUG", False)
 
 
