@@ -142,8 +142,10 @@ def _times(created: dt.datetime, count: int, chat: bool, end: dt.datetime, rng: 
         offsets.append(offsets[-1] + seconds)
     room = (end - created).total_seconds()
     if offsets[-1] > room > 0:
-        # A conversation that would run into the future is squeezed into the time left.
-        offsets = [o * room / offsets[-1] for o in offsets]
+        # A conversation that would run into the future is squeezed into part of the time left (not all of it:
+        # recent tickets would otherwise all end at the same instant).
+        scale = room * rng.uniform(0.3, 0.95) / offsets[-1]
+        offsets = [o * scale for o in offsets]
     return [created + dt.timedelta(seconds=o) for o in offsets]
 
 
