@@ -13,21 +13,6 @@ from frontdesk.tickets.models import Attachment
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def brand():  # type: ignore[no-untyped-def]
-    return BrandFactory()
-
-
-@pytest.fixture
-def agent(brand):  # type: ignore[no-untyped-def]
-    return AgentFactory(brands=[brand])
-
-
-@pytest.fixture
-def api(agent):  # type: ignore[no-untyped-def]
-    return as_agent(agent)
-
-
 def test_a_reply_answers_the_customer_and_opens_the_ticket(api, brand, agent):
     # given
     ticket = make_ticket(brand)

@@ -15,21 +15,6 @@ from frontdesk.tickets.services import update_ticket
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def brand():  # type: ignore[no-untyped-def]
-    return BrandFactory()
-
-
-@pytest.fixture
-def agent(brand):  # type: ignore[no-untyped-def]
-    return AgentFactory(brands=[brand])
-
-
-@pytest.fixture
-def api(agent):  # type: ignore[no-untyped-def]
-    return as_agent(agent)
-
-
 def ids(response):  # type: ignore[no-untyped-def]
     assert response.status_code == 200, response.json()
     return [t["id"] for t in response.json()["data"]]

@@ -24,21 +24,6 @@ from frontdesk.tickets.models import Attachment, Ticket
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def brand():  # type: ignore[no-untyped-def]
-    return BrandFactory()
-
-
-@pytest.fixture
-def agent(brand):  # type: ignore[no-untyped-def]
-    return AgentFactory(brands=[brand])
-
-
-@pytest.fixture
-def api(agent):  # type: ignore[no-untyped-def]
-    return as_agent(agent)
-
-
 def new_ticket(**fields):  # type: ignore[no-untyped-def]
     return {
         "subject": "Where is my order?",
