@@ -18,7 +18,7 @@ def web_workers() -> int:
     return max(2, (os.cpu_count() or 1) * 2)
 
 
-THREADS = 4  # per worker, `frontdesk serve`'s default
+THREADS = 2  # per worker, `frontdesk serve`'s default
 
 
 def gunicorn_argv(python: Path, app: str, port: int, workers: int, threads: int, access_log: Path) -> list[str]:

@@ -41,7 +41,7 @@ def team_ids(actor: Agent) -> frozenset[int]:
 
 def forget(actor: Agent) -> None:
     """Drop cached memberships after they change."""
-    for attr in ("_brand_ids", "_team_ids"):
+    for attr in ("_brand_ids", "_team_ids", "_only_brand"):
         if hasattr(actor, attr):
             delattr(actor, attr)
 

@@ -25,7 +25,12 @@ def get_brand(actor: Agent, brand_id: int) -> Brand:
 
 def only_brand(actor: Agent) -> Brand:
     """The brand to use when none was named: the actor's only brand; refused when there is a choice."""
+    memo = actor.__dict__.get("_only_brand")
+    if memo is not None:  # an actor remembered across requests (API tokens) keeps it as long as it is kept
+        return memo  # type: ignore[no-any-return]
     brands = list(brands_for(actor)[:2])
+    if len(brands) == 1:
+        actor._only_brand = brands[0]  # type: ignore[attr-defined]
     if len(brands) != 1:
         raise ValidationFailed(
             "Name the brand (brand_id): you work for several brands." if brands else "You work for no brand.",

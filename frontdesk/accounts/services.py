@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import re
 from collections.abc import Iterable
 
@@ -12,7 +13,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from frontdesk.accounts import errors, events, permissions, tokens
+from frontdesk.accounts import errors, events, permissions, token_cache, tokens
 from frontdesk.accounts.choices import Role, TokenScope
 from frontdesk.accounts.models import Agent, ApiToken, Team, TeamMembership
 from frontdesk.core.errors import Conflict, ValidationFailed
@@ -150,12 +151,15 @@ def update_team(actor: Agent, team: Team, *, name: str | None = None, members: I
             TeamMembership.objects.filter(team=team).exclude(agent__in=wanted).delete()
             for agent in wanted:
                 TeamMembership.objects.get_or_create(team=team, agent=agent)
+    publish(events.TEAM_UPDATED, {"team_id": team.pk})
     return team
 
 
 def delete_team(actor: Agent, team: Team) -> None:
     permissions.require_admin(actor)
+    team_id = team.pk
     team.delete()
+    publish(events.TEAM_UPDATED, {"team_id": team_id})
 
 
 def create_brand(actor: Agent | None, *, name: str, slug: str, support_email: str = "", color: str = "") -> Brand:
@@ -252,12 +256,17 @@ def authenticate_token(raw: str) -> ApiToken | None:
     if parts is None:
         return None
     prefix, secret = parts
-    token = ApiToken.objects.select_related("agent").filter(prefix=prefix).first()
-    if token is None or not tokens.matches(secret, token.secret_hash) or not token.is_usable:
-        return None
-    if not token.agent.is_active:
+    secret_hash = tokens.hash_secret(secret)
+    token = token_cache.get(prefix, secret_hash)
+    if token is None:
+        token = ApiToken.objects.select_related("agent").filter(prefix=prefix).first()
+        if token is None or not hmac.compare_digest(secret_hash, token.secret_hash):
+            return None
+        token_cache.put(prefix, secret_hash, token)
+    if not token.is_usable or not token.agent.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        token.last_used_at = now
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token

@@ -189,6 +189,9 @@ DEFAULT_FROM_EMAIL = env("FRONTDESK_DEFAULT_FROM_EMAIL", "frontdesk@localhost")
 
 # API.
 API_RATE_LIMIT_PER_MINUTE = env_int("FRONTDESK_API_RATE_LIMIT_PER_MINUTE", 600)
+# How long a process remembers a checked API token (0: check every request). Revoking a token or changing an
+# agent takes effect at once in the process that did it, and in the others within this many seconds.
+API_TOKEN_CACHE_SECONDS = env_int("FRONTDESK_API_TOKEN_CACHE_SECONDS", 5)
 # Where the per-token counts live: "sqlite" (a file shared by this machine's processes), "cache" (Django's
 # cache: Redis when FRONTDESK_REDIS_URL is set) or "auto" (cache with Redis, else sqlite).
 API_RATE_LIMIT_STORE = env("FRONTDESK_API_RATE_LIMIT_STORE", "auto")

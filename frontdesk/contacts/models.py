@@ -47,6 +47,9 @@ class Contact(TimestampedModel):
 
     @property
     def primary_address(self) -> str:
+        known = self.__dict__.get("_known_primary_address")
+        if known is not None:  # set by a lookup that found the contact through its primary identity
+            return str(known)
         identities = getattr(self, "_prefetched_objects_cache", {}).get("identities")
         rows = list(identities) if identities is not None else list(self.identities.all()[:5])
         rows.sort(key=lambda i: (not i.is_primary, i.kind != IdentityKind.EMAIL, i.pk))

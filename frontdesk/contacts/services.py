@@ -12,6 +12,8 @@ from frontdesk.contacts import errors, events
 from frontdesk.contacts.choices import IdentityKind
 from frontdesk.contacts.identities import normalise
 from frontdesk.contacts.models import Contact, ContactIdentity, Organisation
+from frontdesk.contacts.queries import contact_by_address
+from frontdesk.core.db import rows
 from frontdesk.core.errors import Conflict, ValidationFailed
 from frontdesk.core.events import publish
 from frontdesk.core.models import Brand
@@ -30,9 +32,8 @@ def _organisation_for_email(brand: Brand, email: str) -> Organisation | None:
 def resolve_contact(brand: Brand, kind: str, value: str, *, name: str = "") -> tuple[Contact, bool]:
     """The contact behind an address in a brand, created on first sight; returns (contact, created)."""
     value = normalise(kind, value)
-    identity = ContactIdentity.objects.select_related("contact").filter(brand=brand, kind=kind, value=value).first()
-    if identity is not None:
-        contact = identity.contact
+    contact = contact_by_address(brand.pk, kind, value)
+    if contact is not None:
         if name and not contact.name:
             contact.name = name[:200]
             contact.save(update_fields=["name", "updated_at"])
@@ -40,8 +41,10 @@ def resolve_contact(brand: Brand, kind: str, value: str, *, name: str = "") -> t
     try:
         with transaction.atomic():
             organisation = _organisation_for_email(brand, value) if kind == IdentityKind.EMAIL else None
-            contact = Contact.objects.create(brand=brand, name=(name or "")[:200], organisation=organisation)
-            ContactIdentity.objects.create(brand=brand, contact=contact, kind=kind, value=value, is_primary=True)
+            contact = rows.insert(Contact(brand=brand, name=(name or "")[:200], organisation=organisation))
+            rows.insert(ContactIdentity(brand=brand, contact=contact, kind=kind, value=value, is_primary=True))
+            if kind == IdentityKind.EMAIL:
+                contact._known_primary_address = value  # type: ignore[attr-defined]  # its only address
     except IntegrityError:
         # Another request created the same identity between our read and write: use theirs.
         identity = ContactIdentity.objects.select_related("contact").get(brand=brand, kind=kind, value=value)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from frontdesk.accounts.models import Agent, Team
 from frontdesk.contacts.choices import IdentityKind
 from frontdesk.contacts.models import Contact
 from frontdesk.contacts.services import resolve_contact
+from frontdesk.core.db import rows
 from frontdesk.core.errors import PermissionDenied, ValidationFailed
 from frontdesk.core.events import publish
 from frontdesk.core.html import html_to_text, sanitize_html, text_to_html
@@ -70,8 +71,11 @@ def record(
     extra = _actor_label(actor)
     if label:
         extra["actor_label"] = label
-    return TimelineEvent.objects.create(
-        ticket=ticket, action=action, field=field, before=before, after=after, created_at=at or timezone.now(), **extra
+    return rows.insert(
+        TimelineEvent(
+            ticket=ticket, action=action, field=field, before=before, after=after, created_at=at or timezone.now(),
+            **extra,
+        )
     )
 
 
@@ -168,58 +172,65 @@ def open_ticket(
     fields = clean_custom_fields(brand.pk, custom_fields or {})
     now = at or timezone.now()
     kind = channel_kind or (inbox.channel_kind if inbox else "api")
+    # Everything that can be read or built is done before the transaction: on SQLite it holds the one write
+    # lock, on PostgreSQL the ticket-number counter's row lock, and every other creation waits for them.
+    tag_rows = tags_by_name(tags)
+    ticket = Ticket(
+        brand=brand,
+        inbox=inbox,
+        channel_kind=kind,
+        subject=subject or _preview(text)[:80] or "(no subject)",
+        status=Status.OPEN if assignee and status == Status.NEW else status,
+        priority=priority,
+        ticket_type=ticket_type,
+        requester=requester,
+        organisation_id=requester.organisation_id,
+        assignee=assignee,
+        team=team,
+        custom_fields=fields,
+        created_at=now,
+        updated_at=now,
+        last_message_at=now,
+        last_customer_message_at=now,
+        message_count=1,
+        preview=_preview(text),
+    )
+    created = TimelineEvent(
+        action="created",
+        after={"status": ticket.status, "priority": priority, "channel_kind": kind, "tags": [t.name for t in tag_rows]},
+        created_at=now,
+        **_actor_label(actor),
+    )
+    if actor is None:
+        created.actor_label = requester.display_name
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Taken in a statement of its own (autocommit), the counter's row lock lasts one UPDATE instead of the
+        # whole transaction; a ticket that then fails to be written leaves a gap in the numbers, nothing else.
+        ticket.number = Counter.advance(TICKET_NUMBER_SEQUENCE)
     with transaction.atomic():
-        ticket = Ticket.objects.create(
-            number=Counter.advance(TICKET_NUMBER_SEQUENCE),
-            brand=brand,
-            inbox=inbox,
-            channel_kind=kind,
-            subject=subject or _preview(text)[:80] or "(no subject)",
-            status=Status.OPEN if assignee and status == Status.NEW else status,
-            priority=priority,
-            ticket_type=ticket_type,
-            requester=requester,
-            organisation_id=requester.organisation_id,
-            assignee=assignee,
-            team=team,
-            custom_fields=fields,
-            created_at=now,
-            updated_at=now,
-            last_message_at=now,
-            last_customer_message_at=now,
-            message_count=1,
-            preview=_preview(text),
-        )
-        message = Message.objects.create(
-            ticket=ticket,
-            direction=Direction.INBOUND,
-            kind=MessageKind.CUSTOMER,
-            channel_kind=kind,
-            author_contact=requester,
-            body_text=text,
-            body_html=html,
-            external_id=external_id[:500],
-            metadata=metadata or {},
-            created_at=now,
+        if ticket.number is None:
+            ticket.number = Counter.advance(TICKET_NUMBER_SEQUENCE)
+        rows.insert(ticket)
+        message = rows.insert(
+            Message(
+                ticket=ticket,
+                direction=Direction.INBOUND,
+                kind=MessageKind.CUSTOMER,
+                channel_kind=kind,
+                author_contact=requester,
+                body_text=text,
+                body_html=html,
+                external_id=external_id[:500],
+                metadata=metadata or {},
+                created_at=now,
+            )
         )
         for upload in attachments:
             _attach(ticket, message, upload)
-        tag_rows = tags_by_name(tags)
         if tag_rows:
             TicketTag.objects.bulk_create([TicketTag(ticket=ticket, tag=t) for t in tag_rows])
-        record(
-            ticket,
-            actor,
-            "created",
-            after={
-                "status": ticket.status,
-                "priority": priority,
-                "channel_kind": kind,
-                "tags": [t.name for t in tag_rows],
-            },
-            at=now,
-            label="" if actor else requester.display_name,
-        )
+        created.ticket = ticket
+        rows.insert(created)
     publish(events.TICKET_CREATED, {"ticket_id": ticket.pk, "brand_id": brand.pk})
     publish(events.MESSAGE_CREATED, {"ticket_id": ticket.pk, "message_id": message.pk, "kind": message.kind})
     return ticket

@@ -31,8 +31,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("FRONTDESK_WEB_THREADS", "4")),
-            help="threads per web worker",
+            # Few threads per process: a thread holding SQLite's write lock must win the GIL back from its
+            # siblings before it can commit, so more processes with fewer threads write faster.
+            default=int(os.environ.get("FRONTDESK_WEB_THREADS", "2")),
+            help="threads per web worker (default 2)",
         )
         parser.add_argument("--no-realtime", action="store_true", help="do not start the WebSocket server")
         parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
