@@ -22,7 +22,15 @@ logger = logging.getLogger(__name__)
 
 TABLE = "tickets_message_fts"
 CONFIG = "frontdesk_search"
-WINDOW = 100_000  # the newest message ids searched first
+# Every document also carries a "bucket" lexeme, `~b<message id >> BUCKET_BITS>`, that no typed word can match
+# (the parser drops the `~`). A search ANDs the words with the newest buckets first: GIN then intersects posting
+# lists starting from the short bucket list and skips through a common word's long one, instead of building a
+# bitmap of all its matches (measured on 1M messages: 17-27 ms down to 2-3 ms for two common words).
+BUCKET_BITS = 14
+# Bucket windows searched one after another, newest first, until the page is full: the newest bucket (16,384
+# message ids), the 2 before it, then 4, 8 and 16; whatever is older is searched last without a bucket. Small
+# windows matter: every match in a window is read from the table, and a common word has thousands per window.
+WINDOWS = (1, 2, 4, 8, 16)
 TRIGGERS = {
     "tickets_message_fts_insert": "tickets_message",
     "tickets_message_fts_delete": "tickets_message",
@@ -33,8 +41,13 @@ TRIGGERS = {
 FUNCTIONS = (*TRIGGERS, "tickets_ticket_fts_refresh")
 
 
-def document(subject: str, body: str) -> str:
-    return f"to_tsvector('{CONFIG}', {subject} || ' ' || {body})"
+def document(subject: str, body: str, message_id: str) -> str:
+    words = f"to_tsvector('{CONFIG}', {subject} || ' ' || {body})"
+    return f"({words} || array_to_tsvector(ARRAY['~b' || (({message_id}) >> {BUCKET_BITS})::text]))"
+
+
+def bucket_operand(bucket: int) -> str:
+    return f"'~b{int(bucket)}'"
 
 
 def first_id(ticket: str) -> str:
@@ -56,7 +69,7 @@ UNACCENT = [
 EXPECTED = f"""
     SELECT m.id AS message_id, m.ticket_id,
            {document("CASE WHEN m.id = min(m.id) OVER (PARTITION BY m.ticket_id) THEN t.subject ELSE '' END",
-                     "m.body_text")} AS document
+                     "m.body_text", "m.id")} AS document
     FROM tickets_message m JOIN tickets_ticket t ON t.id = m.ticket_id
 """
 SCHEMA = [
@@ -73,7 +86,7 @@ SCHEMA = [
     CREATE OR REPLACE FUNCTION tickets_ticket_fts_refresh(ticket bigint) RETURNS void LANGUAGE sql AS $$
         UPDATE {TABLE} f
         SET ticket_id = m.ticket_id,
-            document = {document("CASE WHEN m.id = head.id THEN t.subject ELSE '' END", "m.body_text")}
+            document = {document("CASE WHEN m.id = head.id THEN t.subject ELSE '' END", "m.body_text", "m.id")}
         FROM tickets_message m
         JOIN tickets_ticket t ON t.id = m.ticket_id,
         (SELECT {first_id("ticket")} AS id) head
@@ -86,10 +99,10 @@ SCHEMA = [
         INSERT INTO {TABLE} (message_id, ticket_id, document)
         SELECT n.id, n.ticket_id, {document(
             f"CASE WHEN n.id = {first_id('n.ticket_id')} "
-            "THEN coalesce(t.subject, '') ELSE '' END", "n.body_text")}
+            "THEN coalesce(t.subject, '') ELSE '' END", "n.body_text", "n.id")}
         FROM new_messages n LEFT JOIN tickets_ticket t ON t.id = n.ticket_id;
         -- A message that was first until a row with a smaller id arrived (explicit ids) gives up the subject.
-        UPDATE {TABLE} f SET document = {document("''", "m.body_text")}
+        UPDATE {TABLE} f SET document = {document("''", "m.body_text", "m.id")}
         FROM (SELECT ticket_id, min(id) AS first_new FROM new_messages GROUP BY ticket_id) arrived
         JOIN tickets_message m ON m.ticket_id = arrived.ticket_id AND m.id > arrived.first_new
         WHERE f.message_id = m.id AND NOT EXISTS (SELECT 1 FROM new_messages n WHERE n.id = m.id);
@@ -105,7 +118,7 @@ SCHEMA = [
     BEGIN
         DELETE FROM {TABLE} f USING old_messages o WHERE f.message_id = o.id;
         -- Where the first message went, the next one takes the subject (setting it again elsewhere is harmless).
-        UPDATE {TABLE} f SET document = {document("t.subject", "m.body_text")}
+        UPDATE {TABLE} f SET document = {document("t.subject", "m.body_text", "m.id")}
         FROM (SELECT DISTINCT ticket_id FROM old_messages) gone
         JOIN tickets_ticket t ON t.id = gone.ticket_id
         JOIN tickets_message m ON m.id = {first_id("gone.ticket_id")}
@@ -139,7 +152,7 @@ SCHEMA = [
         ELSE
             UPDATE {TABLE} f SET document = {document(
                 f"CASE WHEN NEW.id = {first_id('NEW.ticket_id')} "
-                "THEN t.subject ELSE '' END", "NEW.body_text")}
+                "THEN t.subject ELSE '' END", "NEW.body_text", "NEW.id")}
             FROM tickets_ticket t WHERE t.id = NEW.ticket_id AND f.message_id = NEW.id;
         END IF;
         RETURN NULL;
@@ -153,7 +166,7 @@ SCHEMA = [
     f"""
     CREATE OR REPLACE FUNCTION tickets_ticket_fts_subject() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE {TABLE} f SET document = {document("NEW.subject", "m.body_text")}
+        UPDATE {TABLE} f SET document = {document("NEW.subject", "m.body_text", "m.id")}
         FROM tickets_message m
         WHERE m.id = {first_id("NEW.id")} AND f.message_id = m.id;
         RETURN NULL;
@@ -231,15 +244,12 @@ def search(terms: Terms, *, limit: int, within: QuerySet | None) -> list[int]:  
     # Each word is parsed by to_tsquery on its own and the results are ANDed, so a word that parses to nothing
     # (only punctuation to PostgreSQL) drops out instead of making the query empty.
     tsquery = " && ".join(f"to_tsquery('{CONFIG}', %s)" for _ in operands)
-    # The GIN bitmap yields every match at once (a LIMIT does not shorten it), and visiting the table for tens of
-    # thousands of matches of a common word is what costs. So the newest WINDOW message ids are searched first
-    # (PostgreSQL ANDs the GIN bitmap with a primary-key range and visits only the recent matches), and the rest
-    # only when that did not fill the page; "+ 0" keeps that second range from being read off the primary key
-    # (a bitmap over most of the table), it is checked on the few rows the GIN index gives. Matches are grouped
-    # by ticket, newest first, and the scope is checked once per ticket.
+    # Matches are grouped by ticket, newest first, and the scope is checked once per ticket. The windows of
+    # buckets run newest first and stop once the page is full; the last query covers everything older, and its
+    # "+ 0" keeps the id range from being read off the primary key (it is checked on the rows GIN gives).
     select = (
         f"SELECT g.ticket_id FROM (SELECT f.ticket_id, max(f.message_id) AS newest FROM {TABLE} f "
-        f"WHERE f.document @@ ({tsquery}) AND {{range}} GROUP BY f.ticket_id) g"
+        f"WHERE f.document @@ ({tsquery}{{buckets}}) AND {{range}} GROUP BY f.ticket_id) g"
         + (f" WHERE {scope[0]}" if scope else "")
         + " ORDER BY g.newest DESC LIMIT %s"
     )
@@ -251,12 +261,20 @@ def search(terms: Terms, *, limit: int, within: QuerySet | None) -> list[int]:  
             highest = cursor.fetchone()[0]
             if highest is None:
                 return []
-            start = highest - WINDOW
-            params: list[Any] = [*operands, start, *scope_params, limit]
-            cursor.execute(select.replace("{range}", "f.message_id > %s"), params)
-            found.update((row[0], None) for row in cursor.fetchall())
-            if len(found) < limit:
-                cursor.execute(select.replace("{range}", "f.message_id + 0 <= %s"), params)
+            below = (highest >> BUCKET_BITS) + 1  # the oldest bucket searched so far
+            for size in WINDOWS:
+                if below <= 0 or len(found) >= limit:
+                    break
+                buckets = list(range(max(0, below - size), below))
+                below = buckets[0]
+                bucket_sql = " && (" + " || ".join("%s::tsquery" for _ in buckets) + ")"
+                params: list[Any] = [*operands, *map(bucket_operand, buckets), *scope_params, limit]
+                cursor.execute(select.replace("{buckets}", bucket_sql).replace("{range}", "TRUE"), params)
+                for (ticket_id,) in cursor.fetchall():
+                    found.setdefault(ticket_id, None)
+            if below > 0 and len(found) < limit:
+                older = [*operands, below << BUCKET_BITS, *scope_params, limit]
+                cursor.execute(select.replace("{buckets}", "").replace("{range}", "f.message_id + 0 < %s"), older)
                 for (ticket_id,) in cursor.fetchall():
                     found.setdefault(ticket_id, None)
     except DatabaseError:

@@ -309,3 +309,18 @@ def test_longer_words_are_added_only_when_the_exact_words_do_not_fill_the_list(b
     assert ids("refund", limit=1) == [older.pk]  # the exact word fills the list
     assert ids("refund", limit=5) == [newer.pk, older.pk]
     assert ids("refun", limit=1) == [newer.pk]
+
+
+def test_matches_spread_over_old_and_new_message_ids_are_all_found_newest_first(brand):
+    # given messages whose ids fall in many id buckets (PostgreSQL searches the newest buckets first)
+    tickets = [make_ticket(brand, subject="Parcel", text="filler") for _ in range(6)]
+    for ticket, message_id in zip(tickets, (10_001, 70_000, 400_000, 900_000, 1_500_000, 2_000_000), strict=True):
+        Message.objects.create(id=message_id, ticket=ticket, direction="inbound", kind="customer",
+                               body_text="the blue kettle leaks")
+    # when
+    found = ids("blue kettle", limit=10)
+    # then
+    assert found == [t.pk for t in reversed(tickets)]
+    assert ids("blue kettle", limit=2) == [tickets[5].pk, tickets[4].pk]
+    assert ids("kettle blue leaks", limit=10)[-1] == tickets[0].pk
+    search.check_index()
