@@ -20,6 +20,20 @@ def _save(results: dict[str, Any]) -> None:
     (paths.RESULTS / "last.json").write_text(text)
 
 
+def _keep_other_databases(results: dict[str, Any], config: Any) -> None:
+    """Start from the last run's figures for the databases this run does not measure (same data size only)."""
+    last = paths.RESULTS / "last.json"
+    if not last.exists():
+        return
+    previous = json.loads(last.read_text())
+    if previous.get("config", {}).get("tickets") != config.tickets:
+        return
+    kept = {db: figures for db, figures in previous.get("databases", {}).items() if db not in config.dbs}
+    results["databases"].update(kept)
+    if kept:
+        results["merged"] = {"databases": sorted(kept), "from_run": previous.get("started_at", "")}
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     paths.ensure()
@@ -41,7 +55,10 @@ def main(argv: list[str] | None = None) -> None:
             peer.install()
         results: dict[str, Any] = {"machine": machine.describe(frontdesk.python, peer.python)}
         say("bench: " + ", ".join(f"{k} {v}" for k, v in results["machine"].items() if k in ("cpu", "cores", "memory")))
-        results.update(Run(config, frontdesk, peer).run())
+        run = Run(config, frontdesk, peer)
+        if config.merge:
+            _keep_other_databases(run.results, config)
+        results.update(run.run())
     except ProductError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         raise SystemExit(1) from None

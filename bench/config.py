@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 DBS = ("sqlite", "postgres")
-WORKLOADS = ("create", "load", "list", "ticket", "search")
+WORKLOADS = ("create", "load", "list", "ticket", "search", "email")
 PRODUCTS = ("frontdesk", "peer")
 
 
@@ -23,8 +23,10 @@ class Config:
     duration: float = 20.0  # seconds counted in the creation workload, per product and way of creating
     warmup: float = 3.0
     samples: int = 300  # page views measured per page kind ...
+    mails: int = 4_000  # mails sent in the email workload
     page_seconds: float = 90.0  # ... or fewer (at least 50) when they take longer than this
     reload: bool = False
+    merge: bool = False
     write_doc: bool = True
 
     @property
@@ -74,6 +76,9 @@ def parser() -> argparse.ArgumentParser:
                    help="load the datasets into the databases again even if they are cached (the generated "
                    "file is kept; delete bench/.work/datasets/ to make it anew)")
     p.add_argument("--no-doc", action="store_true", help="do not write docs/operations/performance.md")
+    p.add_argument("--merge", action="store_true",
+                   help="keep the last run's figures for the databases not run now (e.g. measure one database "
+                   "again); the page then shows both runs' times")
     p.add_argument("--report", action="store_true", help="print the table of the last run (and rewrite the doc)")
     return p
 
@@ -81,7 +86,7 @@ def parser() -> argparse.ArgumentParser:
 def from_args(args: argparse.Namespace) -> Config:
     c = Config(quick=args.quick)
     if args.quick:
-        c.tickets, c.duration, c.warmup, c.samples = 5_000, 5.0, 2.0, 60
+        c.tickets, c.duration, c.warmup, c.samples, c.mails = 5_000, 5.0, 2.0, 60, 400
     c.dbs = args.db or c.dbs
     c.workloads = args.only or c.workloads
     c.products = args.products or c.products
@@ -91,8 +96,10 @@ def from_args(args: argparse.Namespace) -> Config:
     c.duration = args.duration or c.duration
     c.samples = args.samples or c.samples
     c.reload = args.reload
+    c.merge = args.merge
     # Only a run over the whole workload on the full data describes the product; others leave the doc alone.
     c.write_doc = not args.no_doc and not args.quick and c.full_size and set(c.products) == set(PRODUCTS)
+    c.write_doc = c.write_doc and (set(c.dbs) == set(DBS) or c.merge) and set(c.workloads) == set(WORKLOADS)
     if c.tickets < 100 or c.clients < 1 or c.duration <= 0 or c.samples < 5:
         raise SystemExit("bench: --tickets must be at least 100, --clients 1 or more, --samples 5 or more")
     return c

@@ -72,6 +72,9 @@ def render(results: dict[str, Any]) -> str:
         f"on SQLite and PostgreSQL. Run of {results.get('started_at', '?')} "
         f"({_n(results.get('seconds', 0) / 60)} min); reproduce with `make bench` (see the end of this page).",
         "",
+        *([f"The {', '.join(results['merged']['databases'])} figures are kept from the run of "
+           f"{results['merged']['from_run']} (`--merge`); the others were measured again in this run.", ""]
+          if results.get("merged") else []),
         "\"frontdesk advantage\" is how many times better frontdesk is than the peer on that figure (higher",
         "throughput, or lower time, queries or memory); above 1 frontdesk is ahead.",
         "",
@@ -117,11 +120,20 @@ def render(results: dict[str, Any]) -> str:
         "peer `GET /tickets/?q=...` plus its DataTables request.",
         "- **SQL queries** are counted server-side by a middleware (`bench/querycount.py`, header `X-Query-Count`) "
         "added in the benchmark settings of both sites; no product code changes.",
+        f"- **Inbound email** (frontdesk only; the peer has no SMTP listener): {c.get('mails', 4000):,} pre-made "
+        "mails (`bench/mails.py`: multipart text and HTML, quoted history on follow-ups that reference earlier "
+        "mails, a signature, a ~20 KB attachment on one in ten, 500 returning senders) sent by "
+        f"{c['clients']} `smtplib` client processes, one SMTP connection each, to `frontdesk smtpd`; a mail counts "
+        "when its 250 came back, which the listener answers only after COMMIT. In the email rows the \"peer\" "
+        "column is the machine's own SMTP limit: the same clients sending to an aiosmtpd sink that stores "
+        "nothing (`bench/smtp_sink.py`). \"Pipeline alone\" is `receive_raw` called in one process on the same "
+        "mails, and the parsing share is the adapter's `parse_inbound` time over the whole.",
         "- **Memory**: VmRSS of each gunicorn worker (from /proc, so pages shared with the preloaded master count "
         "too) after the page runs; the largest is shown.",
         "",
         "Both products are served the way `frontdesk serve` serves frontdesk: gunicorn "
-        f"{m.get('gunicorn', '')}, {servers.web_workers()} workers (2 per core) x {servers.THREADS} threads "
+        f"{m.get('gunicorn', '')}, {servers.web_workers()} workers (2 per core) x "
+        f"{servers.threads_for('sqlite')} threads on SQLite, {servers.threads_for('postgres')} on PostgreSQL "
         "(gthread), the application preloaded, access log on, DEBUG off, persistent database connections, "
         "SQLite in WAL mode with the "
         "same options for both (the peer is given frontdesk's), mail not sent (the peer uses Django's dummy "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bench.table import Row, advantage_at_least, at_most, render_markdown, render_text, under
+from bench.table import Row, advantage_at_least, at_least, at_most, render_markdown, render_text, under
 
 NAN = math.nan
 
@@ -54,6 +54,16 @@ def rows(results: dict[str, Any]) -> list[Row]:
         if reads:
             out.append(Row("web worker RSS after the runs", db, "MiB", _get(reads, fd, "rss_mb", "max"),
                            _get(reads, peer, "rss_mb", "max"), False))
+        if "email" in data:
+            mail = data["email"]
+            # The "peer" column of the email rows is the machine's own SMTP limit: a sink that stores nothing.
+            out.append(Row(f"inbound mails per second over SMTP ({mail['clients']} clients)", db, "/s",
+                           _get(mail, "smtp", "per_second"), _get(mail, "sink", "per_second"), True,
+                           at_least(200, "/s") if db == "sqlite" else None, note="peer column: SMTP sink"))
+            out.append(Row("inbound mails per second, pipeline alone (1 process)", db, "/s",
+                           _get(mail, "pipeline", "per_second"), NAN, True))
+            out.append(Row("share of the pipeline's time spent parsing", db, "%",
+                           _get(mail, "pipeline", "parse_share") * 100, NAN, False))
     return out
 
 

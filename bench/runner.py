@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import databases, paths, servers
+from bench import databases, inbound, paths, servers
 from bench.client import Client
 from bench.config import Config
 from bench.load import prewarm, run_load
@@ -67,6 +67,8 @@ class Run:
                     samples = self.samples(dataset)
                     out["samples"] = samples
                     out["reads"] = {p.name: self.browse(p, db, samples) for p in self.products}
+            if "email" in self.config.workloads and "frontdesk" in self.config.products:
+                out["email"] = inbound.run(db, count=self.config.mails, clients=self.config.clients, log=say)
         self.results["finished_at"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
         return self.results
 
@@ -80,7 +82,7 @@ class Run:
         ways: dict[str, Any] = {}
         with servers.serve(f"{product.name}-{db}-create", python=product.python, app=product.app,
                            port=product.port(db), env=product.env(target), cwd=paths.REPO_DIR,
-                           log_dir=paths.LOGS) as server:
+                           log_dir=paths.LOGS, threads=servers.threads_for(db)) as server:
             for label, job in product.create_jobs():
                 say(f"[{db}] create: {product.label} via {label}, {c.clients} clients, "
                     f"{c.warmup:g}s warm-up + {c.duration:g}s ...")
@@ -172,7 +174,7 @@ class Run:
         out: dict[str, Any] = {}
         with servers.serve(f"{product.name}-{db}-read", python=product.python, app=product.app,
                            port=product.port(db), env=product.env(target), cwd=paths.REPO_DIR,
-                           log_dir=paths.LOGS) as server:
+                           log_dir=paths.LOGS, threads=servers.threads_for(db)) as server:
             client = Client(server.port)
             product.login(client)
             numbers, phrases = samples["numbers"], samples["phrases"] or ["order refund"]

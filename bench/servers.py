@@ -18,7 +18,12 @@ def web_workers() -> int:
     return max(2, (os.cpu_count() or 1) * 2)
 
 
-THREADS = 2  # per worker, `frontdesk serve`'s default
+def threads_for(db: str) -> int:
+    """Threads per worker, `frontdesk serve`'s default for that database (2 on SQLite, 4 on PostgreSQL)."""
+    return 2 if db == "sqlite" else 4
+
+
+THREADS = threads_for("sqlite")
 
 
 def gunicorn_argv(python: Path, app: str, port: int, workers: int, threads: int, access_log: Path) -> list[str]:

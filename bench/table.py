@@ -19,6 +19,10 @@ def at_most(limit: float, unit: str) -> Bar:
     return Bar(f"<= {limit:g} {unit}", lambda value, _adv: value <= limit)
 
 
+def at_least(limit: float, unit: str) -> Bar:
+    return Bar(f">= {limit:g} {unit}", lambda value, _adv: value >= limit)
+
+
 def under(limit: float, unit: str) -> Bar:
     return Bar(f"< {limit:g} {unit}", lambda value, _adv: value < limit)
 
