@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install install-test chromium lint typecheck test-sqlite test-postgres bench clean
+.PHONY: demo test install install-test chromium dovecot lint typecheck test-sqlite test-postgres bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's Dovecot for the IMAP polling tests (run by the tests themselves, never as a service).
+dovecot:
+	@test -x /usr/sbin/dovecot || { \
+	  echo "Installing Debian dovecot-imapd for IMAP tests..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq dovecot-imapd >/dev/null; }
+
 lint: install
 	$(BIN)/ruff check frontdesk bench e2e conftest.py
 	$(BIN)/mypy frontdesk
@@ -38,7 +45,7 @@ test-sqlite: install
 test-postgres: install
 	FRONTDESK_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q -m "not browser"
 
-test: install chromium lint test-sqlite test-postgres
+test: install chromium dovecot lint test-sqlite test-postgres
 
 bench: install
 	$(BIN)/python -m bench

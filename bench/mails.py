@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import format_datetime
 
 OPENINGS = [
@@ -86,4 +87,4 @@ class MailMaker:
         msg.add_alternative(_html(body), subtype="html")
         if n % 10 == 9:
             msg.add_attachment(self.attachment, maintype="application", subtype="pdf", filename=f"invoice-{n}.pdf")
-        return bytes(msg)
+        return msg.as_bytes(policy=SMTP)  # CRLF line ends, as a mail client sends them

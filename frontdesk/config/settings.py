@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "frontdesk.accounts",
     "frontdesk.contacts",
     "frontdesk.inboxes",
+    "frontdesk.inboxes.adapters.email",
     "frontdesk.tickets",
     "frontdesk.imports",
     "frontdesk.demo",
@@ -186,6 +187,39 @@ EMAIL_HOST_USER = env("FRONTDESK_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("FRONTDESK_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("FRONTDESK_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("FRONTDESK_DEFAULT_FROM_EMAIL", "frontdesk@localhost")
+EMAIL_USE_SSL = env_bool("FRONTDESK_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("FRONTDESK_EMAIL_TIMEOUT", 30)
+# Channel mail: an email inbox without "outbound" settings sends through the backend above. Automatic mail
+# (acknowledgements) goes to one address at most this many times an hour; failed sends are retried after
+# these many seconds, then given up.
+AUTO_REPLY_LIMIT_PER_HOUR = env_int("FRONTDESK_AUTO_REPLY_LIMIT_PER_HOUR", 3)
+OUTBOX_BACKOFF_SECONDS = tuple(
+    int(s) for s in env("FRONTDESK_OUTBOX_BACKOFF_SECONDS", "60,300,900,3600,14400").split(",") if s.strip()
+)
+# The demo (FRONTDESK_DEMO=1, set by `make demo`) never sends mail out: every mail it would send, replies and
+# acknowledgements included, is written as a file to data/outbox/ instead, whatever the backend above says.
+DEMO = env_bool("FRONTDESK_DEMO", False)
+if DEMO:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = env("FRONTDESK_EMAIL_FILE_PATH", str(DATA_DIR / "outbox"))
+
+# Mail received by the email channel: the SMTP listener `frontdesk serve` starts, and provider webhooks.
+SMTP_HOST = env("FRONTDESK_SMTP_HOST", "127.0.0.1")
+SMTP_PORT = env_int("FRONTDESK_SMTP_PORT", 2525)
+SMTP_HOSTNAME = env("FRONTDESK_SMTP_HOSTNAME", "")  # name in the greeting; default: this machine's name
+SMTP_THREADS = env_int("FRONTDESK_SMTP_THREADS", 4)  # threads storing received mail
+SMTP_TLS_CERT = env("FRONTDESK_SMTP_TLS_CERT", "")  # PEM files: with a certificate the listener offers STARTTLS
+SMTP_TLS_KEY = env("FRONTDESK_SMTP_TLS_KEY", "")
+EMAIL_MAX_BYTES = env_int("FRONTDESK_EMAIL_MAX_BYTES", 25 * 1024 * 1024)
+# Provider webhooks (/inbound/email/<provider>/): each is refused until its secret is set.
+ANYMAIL = {
+    # "user:password" in the webhook URL (https://user:password@host/inbound/email/postmark/): required from
+    # every provider once set (SendGrid, Postmark and SES have nothing else); comma-separated to rotate it.
+    "WEBHOOK_SECRET": [s for s in env("FRONTDESK_INBOUND_WEBHOOK_SECRET", "").split(",") if s],
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env("FRONTDESK_MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+    # Amazon SNS asks to confirm a new subscription; confirming calls AWS (credentials from the usual AWS_* names).
+    "AMAZON_SES_AUTO_CONFIRM_SNS_SUBSCRIPTIONS": env_bool("FRONTDESK_SES_CONFIRM_SUBSCRIPTIONS", True),
+}
 
 # API.
 API_RATE_LIMIT_PER_MINUTE = env_int("FRONTDESK_API_RATE_LIMIT_PER_MINUTE", 600)
@@ -208,6 +242,9 @@ else:
         "huey_class": "huey.SqliteHuey",
         "name": "frontdesk",
         "filename": str(DATA_DIR / "tasks.sqlite3"),
+        # No fsync per queued task: every task's real state (an outbox row, an intake) is in the main database,
+        # and periodic sweeps pick up whatever a crash loses from this queue.
+        "fsync": False,
         "immediate": HUEY_IMMEDIATE,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

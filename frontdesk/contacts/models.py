@@ -70,6 +70,9 @@ class ContactIdentity(TimestampedModel):
     is_primary = models.BooleanField(default=False)
     is_verified = models.BooleanField(default=False)
     is_bouncing = models.BooleanField(default=False)
+    bounced_at = models.DateTimeField(null=True, blank=True)  # when mail to it last bounced for good
+    # The mail server's answer ("5.1.1 User unknown"); a database default too, for rows written by raw INSERTs.
+    bounce_reason = models.CharField(max_length=500, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-is_primary", "kind", "value"]

@@ -170,3 +170,15 @@ def update_organisation(actor: Agent, organisation: Organisation, **changes: Any
         setattr(organisation, field, value)
     organisation.save(update_fields=[*changes, "updated_at"])
     return organisation
+
+
+def mark_bouncing(brand_id: int, addresses: list[str], *, reason: str = "", at: Any = None) -> int:
+    """Mail to these addresses bounced for good: flag them, so agents see it and automatic mail skips them."""
+    from django.utils import timezone
+
+    values = [a.strip().lower() for a in addresses if a and "@" in a]
+    if not values:
+        return 0
+    return ContactIdentity.objects.filter(brand_id=brand_id, kind=IdentityKind.EMAIL, value__in=values).update(
+        is_bouncing=True, bounced_at=at or timezone.now(), bounce_reason=reason[:500]
+    )

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -22,8 +23,9 @@ from frontdesk.core.models import Brand
 from frontdesk.demo.generate import Spec, generate, write_jsonl
 from frontdesk.demo.roster import DEMO_ROSTER, Roster
 from frontdesk.imports.services import ImportResult, import_tickets
+from frontdesk.inboxes.choices import ChannelKind
 from frontdesk.inboxes.models import Inbox
-from frontdesk.inboxes.services import create_inbox
+from frontdesk.inboxes.services import create_inbox, update_inbox
 from frontdesk.tickets.catalog import create_custom_field
 from frontdesk.tickets.models import CustomField, SavedView, Ticket
 from frontdesk.tickets.saved_views import create_saved_view
@@ -100,6 +102,7 @@ def ensure_roster(roster: Roster = DEMO_ROSTER) -> Agent:
                 create_inbox(None, brands[inbox.brand], name=inbox.name, channel_kind=inbox.channel_kind,
                              address=inbox.address)
         admin = Agent.objects.get(email=ADMIN_EMAIL)
+        _set_up_email_inboxes(admin, roster, brands)
         for field in CUSTOM_FIELDS:
             if not CustomField.objects.filter(key=field["key"]).exists():
                 options = list(roster.products) if field["field_type"] == "dropdown" else None
@@ -108,6 +111,47 @@ def ensure_roster(roster: Roster = DEMO_ROSTER) -> Agent:
             if not SavedView.objects.filter(owner__isnull=True, name=name).exists():
                 create_saved_view(admin, name=name, filters=filters, shared=True)
     return admin
+
+
+def demo_email_settings(brand: Brand) -> dict[str, Any]:
+    """What a demo email inbox starts with: a From name and an acknowledgement of every new ticket."""
+    return {
+        "from_name": f"{brand.name} Support",
+        "reopen_days": 14,
+        "auto_ack": {
+            "enabled": True,
+            "subject": "We received your message: {subject}",
+            "body": (
+                "Hello {customer_name},\n\nthank you for writing to {brand}. Your request has the number "
+                "#{ticket_number}; we will answer as soon as we can.\n\nTo add anything, simply reply to this mail."
+            ),
+        },
+    }
+
+
+def _set_up_email_inboxes(admin: Agent, roster: Roster, brands: dict[str, Brand]) -> None:
+    """One email inbox per brand at the brand's support address, acknowledging new tickets (idempotent: settings
+    an admin changed since are kept)."""
+    for spec in roster.brands:
+        brand = brands[spec.slug]
+        inbox = (
+            Inbox.objects.filter(brand=brand, channel_kind=ChannelKind.EMAIL, address=spec.support_email).first()
+            or Inbox.objects.filter(brand=brand, channel_kind=ChannelKind.EMAIL).order_by("id").first()
+        )
+        if inbox is None:
+            inbox = create_inbox(
+                None, brand, name=f"{brand.name} support email", channel_kind=ChannelKind.EMAIL,
+                address=spec.support_email,
+            )
+        current = inbox.settings if isinstance(inbox.settings, dict) else {}
+        wanted = {**demo_email_settings(brand), **current}
+        changes: dict[str, Any] = {}
+        if wanted != current:
+            changes["settings"] = wanted
+        if not inbox.address:
+            changes["address"] = spec.support_email
+        if changes:
+            update_inbox(admin, inbox, **changes)
 
 
 def load_demo(

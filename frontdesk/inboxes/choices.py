@@ -17,3 +17,16 @@ class ChannelKind(models.TextChoices):
     PHONE = "phone", "Phone"
     VIDEO = "video", "Video"
     IN_PERSON = "in_person", "In person"
+
+
+class IntakeStatus(models.TextChoices):
+    DONE = "done", "Stored"
+    FAILED = "failed", "Could not be read"  # the raw bytes are kept; `frontdesk reprocess` tries again
+    IGNORED = "ignored", "Ignored"  # understood, and nothing to store (e.g. a bounce about nothing we sent)
+
+
+class OutboxStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from frontdesk.core.models import Brand, TimestampedModel
-from frontdesk.inboxes.choices import ChannelKind
+from frontdesk.inboxes.choices import ChannelKind, IntakeStatus, OutboxStatus
 
 
 class Inbox(TimestampedModel):
@@ -29,3 +29,81 @@ class Inbox(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_channel_kind_display()})"  # type: ignore[attr-defined]
+
+
+def intake_path(instance: Intake, filename: str) -> str:
+    return f"intake/{instance.received_at:%Y/%m/%d}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Intake(models.Model):
+    """One payload received on a channel, kept as it came (an email's raw bytes), and what became of it.
+
+    Written in the same transaction as the message it produced, so a payload acknowledged to the sender is
+    never lost, and the (brand, dedup_key) constraint stores a payload received twice only once.
+    """
+
+    inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="intakes")
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=40)  # smtp, imap, mailgun, sendgrid, postmark, amazon_ses, ...
+    dedup_key = models.CharField(max_length=600, blank=True)
+    raw = models.FileField(upload_to=intake_path, max_length=300)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    envelope = models.JSONField(default=dict, blank=True)  # mail_from, rcpt_to, peer, provider ids
+    status = models.CharField(max_length=10, choices=IntakeStatus.choices, default=IntakeStatus.DONE)
+    error = models.TextField(blank=True)
+    message = models.ForeignKey(
+        "tickets.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="intakes"
+    )
+    received_at = models.DateTimeField()
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "dedup_key"], condition=~models.Q(dedup_key=""), name="intake_brand_dedup_key"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "id"], name="intake_status")]
+
+    def __str__(self) -> str:
+        return f"{self.source} intake {self.pk} ({self.status})"
+
+
+class Delivery(models.Model):
+    """One outbound message waiting in, or gone through, the outbox of its inbox (retries with backoff)."""
+
+    message = models.OneToOneField("tickets.Message", on_delete=models.CASCADE, related_name="delivery")
+    inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.TextField(blank=True)
+    provider_id = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "deliveries"
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"delivery of message {self.message_id} ({self.status})"
+
+
+class AutoReplyLog(models.Model):
+    """An automatic mail sent to an address (an acknowledgement): the memory behind the per-address rate limit."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    address = models.CharField(max_length=320)
+    ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["address", "created_at"], name="autoreply_address_time")]
+
+    def __str__(self) -> str:
+        return f"automatic mail to {self.address} at {self.created_at:%Y-%m-%d %H:%M}"

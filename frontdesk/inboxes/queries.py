@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from frontdesk.accounts import permissions
 from frontdesk.accounts.models import Agent
 from frontdesk.core.errors import NotFound
 from frontdesk.inboxes import errors
-from frontdesk.inboxes.models import Inbox
+from frontdesk.inboxes.models import Delivery, Inbox, Intake
 
 
 def inboxes_for(actor: Agent, *, brand_id: int | None = None) -> QuerySet[Inbox]:
@@ -23,3 +25,41 @@ def get_inbox(actor: Agent, inbox_id: int) -> Inbox:
     if inbox is None:
         raise NotFound(f"Inbox {inbox_id} does not exist or is not visible to you.", code=errors.INBOX_NOT_FOUND)
     return inbox
+
+
+def original_of(actor: Agent, message_id: int) -> Intake:
+    """The payload a message was made from, as it was received (an email's raw bytes), if the actor may see it.
+
+    The message is looked up through the ticket access rules first: another brand's agent learns nothing, not
+    even that the message exists.
+    """
+    from frontdesk.tickets.queries import get_message
+
+    message = get_message(actor, message_id)
+    email = (message.metadata or {}).get("email") or {}
+    intake_id = email.get("intake_id") or (message.metadata or {}).get("intake_id")
+    brand_intakes = Intake.objects.filter(brand_id=message.ticket.brand_id).exclude(raw="")
+    intake = None
+    if isinstance(intake_id, int) or (isinstance(intake_id, str) and intake_id.isdigit()):
+        intake = brand_intakes.filter(pk=int(intake_id)).first()
+    if intake is None:
+        intake = brand_intakes.filter(message_id=message.pk).order_by("id").first()
+    if intake is None:
+        raise NotFound(f"Message {message_id} has no original kept.", code=errors.ORIGINAL_NOT_FOUND)
+    return intake
+
+
+def messages_with_original(message_ids: Iterable[int]) -> set[int]:
+    """Which of these messages (already access-checked by the caller) have a kept original; one query."""
+    ids = list(message_ids)
+    if not ids:
+        return set()
+    return set(Intake.objects.filter(message_id__in=ids).exclude(raw="").values_list("message_id", flat=True))
+
+
+def deliveries_of(message_ids: Iterable[int]) -> dict[int, Delivery]:
+    """The outbox rows of these messages (already access-checked by the caller), by message id; one query."""
+    ids = list(message_ids)
+    if not ids:
+        return {}
+    return {d.message_id: d for d in Delivery.objects.filter(message_id__in=ids)}

@@ -75,6 +75,10 @@ class Ticket(models.Model):
         Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_tickets"
     )
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    # The earlier, closed ticket a customer wrote about again (their mail could not reopen it).
+    follow_up_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
     followers = models.ManyToManyField(Agent, blank=True, related_name="followed_tickets")
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets", through="TicketTag")
     custom_fields = models.JSONField(default=dict, blank=True)
@@ -148,6 +152,8 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_created"),
             models.Index(fields=["external_id"], condition=~Q(external_id=""), name="message_external_id"),
+            # The outbox sweep finds replies left queued by a crash; only queued rows are in it.
+            models.Index(fields=["created_at"], condition=Q(delivery_status="queued"), name="message_queued"),
         ]
 
     def __str__(self) -> str:
@@ -233,3 +239,19 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TicketParticipant(models.Model):
+    """A customer-side person on a ticket besides the requester (copied in on an email); replies reach them."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="participants")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="participations")
+    role = models.CharField(max_length=10, default="cc")  # cc today; later e.g. "watcher"
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "contact"], name="participant_once_per_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} on ticket {self.ticket_id}"

@@ -14,7 +14,7 @@ from frontdesk.core.errors import NotFound
 from frontdesk.tickets import errors, search
 from frontdesk.tickets.choices import PRIORITY_RANK, MessageKind
 from frontdesk.tickets.filters import SORTS, TicketFilter, filter_q
-from frontdesk.tickets.models import Attachment, Message, SavedView, Tag, Ticket, TimelineEvent
+from frontdesk.tickets.models import Attachment, Message, SavedView, Tag, Ticket, TicketParticipant, TimelineEvent
 
 PRIORITY_RANK_EXPR = Case(
     *[When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()],
@@ -95,6 +95,18 @@ def timeline(actor: Agent, ticket: Ticket) -> QuerySet[TimelineEvent]:
     if not permissions.can_see_ticket(actor, ticket):
         raise NotFound("Ticket not visible.", code=errors.TICKET_NOT_FOUND)
     return TimelineEvent.objects.filter(ticket=ticket).select_related("actor_agent").order_by("created_at", "id")
+
+
+def participants(actor: Agent, ticket: Ticket) -> QuerySet[TicketParticipant]:
+    """The people copied in on a ticket besides its requester, with their addresses (two queries)."""
+    if not permissions.can_see_ticket(actor, ticket):
+        raise NotFound("Ticket not visible.", code=errors.TICKET_NOT_FOUND)
+    return (
+        TicketParticipant.objects.filter(ticket=ticket)
+        .select_related("contact")
+        .prefetch_related("contact__identities")
+        .order_by("id")
+    )
 
 
 def get_attachment(actor: Agent, attachment_id: int) -> Attachment:

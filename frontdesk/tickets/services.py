@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +36,7 @@ from frontdesk.tickets.choices import (
     TicketType,
 )
 from frontdesk.tickets.fields import clean_custom_fields, missing_required_fields
-from frontdesk.tickets.models import Message, Tag, Ticket, TicketTag, TimelineEvent
+from frontdesk.tickets.models import Message, Tag, Ticket, TicketParticipant, TicketTag, TimelineEvent
 
 TICKET_NUMBER_SEQUENCE = "ticket_number"
 PREVIEW_LENGTH = 200
@@ -128,7 +129,15 @@ def _check_team(ticket_brand_id: int, team: Team | None) -> None:
         raise ValidationFailed(f"Team {team} belongs to another brand.", code=errors.INVALID_TEAM)
 
 
-def open_ticket(
+def open_ticket(actor: Agent | None, **fields: Any) -> Ticket:
+    """Open a ticket with the requester's first message. `actor` is the agent or token acting, None for a channel.
+
+    Takes the keyword arguments of `open_ticket_message`.
+    """
+    return open_ticket_message(actor, **fields).ticket
+
+
+def open_ticket_message(
     actor: Agent | None,
     *,
     brand: Brand,
@@ -149,8 +158,12 @@ def open_ticket(
     external_id: str = "",
     metadata: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
-) -> Ticket:
-    """Open a ticket with the requester's first message. `actor` is the agent or token acting, None for a channel."""
+    follow_up_of: Ticket | None = None,
+) -> Message:
+    """Open a ticket with the requester's first message and return that message (its `.ticket` is the ticket).
+
+    `follow_up_of` links the new ticket to an earlier, closed one about the same matter (both timelines say so).
+    """
     if actor is not None:
         permissions.require_writer(actor)
         permissions.require(permissions.can_see_brand(actor, brand.pk), "You do not work for this brand.")
@@ -188,6 +201,7 @@ def open_ticket(
         assignee=assignee,
         team=team,
         custom_fields=fields,
+        follow_up_of=follow_up_of,
         created_at=now,
         updated_at=now,
         last_message_at=now,
@@ -203,6 +217,8 @@ def open_ticket(
     )
     if actor is None:
         created.actor_label = requester.display_name
+    if follow_up_of is not None:
+        created.after["follow_up_of"] = {"id": follow_up_of.pk, "number": follow_up_of.number}  # type: ignore[index]
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Taken in a statement of its own (autocommit), the counter's row lock lasts one UPDATE instead of the
         # whole transaction; a ticket that then fails to be written leaves a gap in the numbers, nothing else.
@@ -231,9 +247,14 @@ def open_ticket(
             TicketTag.objects.bulk_create([TicketTag(ticket=ticket, tag=t) for t in tag_rows])
         created.ticket = ticket
         rows.insert(created)
+        if follow_up_of is not None:
+            record(
+                follow_up_of, actor, "follow_up_opened", "follow_up", None,
+                {"id": ticket.pk, "number": ticket.number}, at=now, label="" if actor else requester.display_name,
+            )
     publish(events.TICKET_CREATED, {"ticket_id": ticket.pk, "brand_id": brand.pk})
     publish(events.MESSAGE_CREATED, {"ticket_id": ticket.pk, "message_id": message.pk, "kind": message.kind})
-    return ticket
+    return message
 
 
 def log_ticket(
@@ -298,41 +319,59 @@ def receive_customer_message(
     external_id: str = "",
     metadata: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
+    automated: bool = False,
 ) -> Message:
-    """A customer wrote again on an existing ticket: store it and bring the ticket back to the agents."""
+    """A customer wrote again on an existing ticket: store it and bring the ticket back to the agents.
+
+    `automated` (an out-of-office or other automatic answer) is stored on the ticket without reopening it.
+    """
     text, html = _bodies(text, html)
     now = at or timezone.now()
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        message = Message.objects.create(
-            ticket=ticket,
-            direction=Direction.INBOUND,
-            kind=MessageKind.CUSTOMER,
-            channel_kind=channel_kind or ticket.channel_kind,
-            author_contact=contact,
-            body_text=text,
-            body_html=html,
-            external_id=external_id[:500],
-            metadata=metadata or {},
-            created_at=now,
+        status = _locked_status(ticket.pk)
+        message = rows.insert(
+            Message(
+                ticket=ticket,
+                direction=Direction.INBOUND,
+                kind=MessageKind.CUSTOMER,
+                channel_kind=channel_kind or ticket.channel_kind,
+                author_contact=contact,
+                body_text=text,
+                body_html=html,
+                external_id=external_id[:500],
+                metadata=metadata or {},
+                created_at=now,
+            )
         )
         for upload in attachments:
             _attach(ticket, message, upload)
         update: dict[str, Any] = {
             "last_message_at": now,
-            "last_customer_message_at": now,
             "updated_at": now,
             "message_count": F("message_count") + 1,
-            "preview": _preview(text),
         }
-        if ticket.status in (Status.PENDING, Status.SOLVED, Status.ON_HOLD):
+        if not automated:
+            update.update(last_customer_message_at=now, preview=_preview(text))
+        if not automated and status in (Status.PENDING, Status.SOLVED, Status.ON_HOLD):
             update.update(status=Status.OPEN, solved_at=None)
             record(
-                ticket, None, "status_changed", "status", ticket.status, Status.OPEN, at=now, label=contact.display_name
+                ticket, None, "status_changed", "status", status, Status.OPEN, at=now, label=contact.display_name
             )
         Ticket.objects.filter(pk=ticket.pk).update(**update)
     publish(events.MESSAGE_CREATED, {"ticket_id": ticket.pk, "message_id": message.pk, "kind": message.kind})
     return message
+
+
+def _locked_status(ticket_id: int) -> str:
+    """The ticket's status, its row locked until the transaction ends (PostgreSQL; SQLite's writer holds the
+    database). Hand-written: customer messages arrive on this path at the rate mail does."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {Ticket._meta.db_table} WHERE id = %s{lock}", [ticket_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Ticket.DoesNotExist(f"Ticket {ticket_id} does not exist.")
+    return str(row[0])
 
 
 def post_reply(
@@ -385,15 +424,24 @@ def _post(
     attachments: Sequence[Upload],
     status: str | None = None,
     metadata: dict[str, Any] | None = None,
+    send: bool = True,
+    external_id: str = "",
+    at: dt.datetime | None = None,
 ) -> Message:
     text, html = _bodies(text, html)
     if not text and not attachments:
         raise ValidationFailed("The message is empty.", code=errors.EMPTY_MESSAGE)
     if status is not None:
         _validate_choice("status", status, Status)
-    now = timezone.now()
+    now = at or timezone.now()
     is_reply = kind == MessageKind.REPLY
-    sends = is_reply and capabilities(ticket.channel_kind).outbound
+    sends = send and is_reply and capabilities(ticket.channel_kind).outbound
+    if sends:
+        delivery = DeliveryStatus.QUEUED
+    elif is_reply and not send:
+        delivery = DeliveryStatus.SENT  # it went out already, by the agent's own mail client
+    else:
+        delivery = DeliveryStatus.NOT_APPLICABLE
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         message = Message.objects.create(
@@ -404,7 +452,8 @@ def _post(
             author_agent=actor,
             body_text=text,
             body_html=html,
-            delivery_status=DeliveryStatus.QUEUED if sends else DeliveryStatus.NOT_APPLICABLE,
+            delivery_status=delivery,
+            external_id=external_id[:500],
             metadata=metadata or {},
             created_at=now,
         )
@@ -642,3 +691,195 @@ def reassign_requester(actor: Agent, *, source: Contact, target: Contact) -> int
     Ticket.objects.filter(requester=source).update(requester=target, organisation=target.organisation, updated_at=now)
     Message.objects.filter(author_contact=source).update(author_contact=target)
     return len(tickets)
+
+
+def record_agent_mail(
+    agent: Agent,
+    ticket: Ticket,
+    *,
+    as_note: bool = False,
+    text: str = "",
+    html: str = "",
+    attachments: Sequence[Upload] = (),
+    external_id: str = "",
+    metadata: dict[str, Any] | None = None,
+) -> Message:
+    """A mail an agent wrote from their own mail client, copied to the support address: stored as their reply
+    (already sent: the customer was on that mail, so it is never sent again) or, with `as_note`, as a note."""
+    kind = MessageKind.NOTE if as_note else MessageKind.REPLY
+    return _post(
+        agent, ticket, kind, text=text, html=html, attachments=attachments, metadata=metadata, send=False,
+        external_id=external_id,
+    )
+
+
+def add_system_message(
+    ticket: Ticket,
+    text: str,
+    *,
+    outbound: bool = False,
+    metadata: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> Message:
+    """A message written by the product itself: a notice for agents (a bounce), or with `outbound` an automatic
+    mail to the customer (an acknowledgement) that the outbox sends; it never changes the ticket's status."""
+    now = at or timezone.now()
+    message = rows.insert(
+        Message(
+            ticket=ticket,
+            direction=Direction.OUTBOUND if outbound else Direction.INTERNAL,
+            kind=MessageKind.SYSTEM,
+            channel_kind=ticket.channel_kind,
+            body_text=text,
+            body_html=text_to_html(text),
+            delivery_status=DeliveryStatus.QUEUED if outbound else DeliveryStatus.NOT_APPLICABLE,
+            metadata=metadata or {},
+            created_at=now,
+        )
+    )
+    with connection.cursor() as cursor:  # hand-written: every new email ticket writes its acknowledgement here
+        cursor.execute(
+            f"UPDATE {Ticket._meta.db_table} SET updated_at = %s, message_count = message_count + 1 WHERE id = %s",
+            [connection.ops.adapt_datetimefield_value(now), ticket.pk],
+        )
+    publish(events.MESSAGE_CREATED, {"ticket_id": ticket.pk, "message_id": message.pk, "kind": message.kind})
+    return message
+
+
+def set_delivery_status(
+    message: Message, status: str, *, error: str = "", external_id: str | None = None, at: dt.datetime | None = None
+) -> None:
+    """Record what became of an outbound message (sent, failed, bounced); failures are put on the timeline."""
+    _validate_choice("delivery status", status, DeliveryStatus)
+    now = at or timezone.now()
+    changes: dict[str, Any] = {"delivery_status": status, "delivery_error": error[:2000]}
+    if external_id is not None:
+        changes["external_id"] = external_id[:500]
+    Message.objects.filter(pk=message.pk).update(**changes)
+    before = message.delivery_status
+    for field, value in changes.items():
+        setattr(message, field, value)
+    if status in (DeliveryStatus.FAILED, DeliveryStatus.BOUNCED) and before != status:
+        record(
+            message.ticket, None, f"delivery_{status}", "delivery_status", before,
+            {"message_id": message.pk, "status": status, "error": error[:500]}, at=now,
+        )
+    publish(
+        events.DELIVERY_UPDATED,
+        {"ticket_id": message.ticket_id, "message_id": message.pk, "delivery_status": status},
+    )
+
+
+def _participant_ref(contact: Contact) -> dict[str, Any]:
+    return {"contact_id": contact.pk, "name": contact.display_name, "address": contact.primary_address}
+
+
+def add_participants(
+    ticket: Ticket,
+    contacts: Iterable[Contact],
+    *,
+    actor: Agent | None = None,
+    label: str = "",
+    role: str = "cc",
+    at: dt.datetime | None = None,
+) -> list[TicketParticipant]:
+    """Put contacts on a ticket besides its requester (copied in on a mail); those already on it are skipped."""
+    wanted = {c.pk: c for c in contacts if c.pk != ticket.requester_id}
+    if not wanted:
+        return []
+    now = at or timezone.now()
+    present = set(
+        TicketParticipant.objects.filter(ticket_id=ticket.pk, contact_id__in=list(wanted)).values_list(
+            "contact_id", flat=True
+        )
+    )
+    added = [
+        TicketParticipant(ticket=ticket, contact=c, role=role, added_at=now)
+        for pk, c in wanted.items()
+        if pk not in present
+    ]
+    if not added:
+        return []
+    TicketParticipant.objects.bulk_create(added, ignore_conflicts=True)
+    for participant in added:
+        record(ticket, actor, "participant_added", "participants", None, _participant_ref(participant.contact),
+               at=now, label=label)
+    return added
+
+
+def add_participant(actor: Agent, ticket: Ticket, email: str, name: str = "") -> TicketParticipant:
+    """An agent copies someone in on a ticket: later replies reach them too (Cc)."""
+    permissions.require_writer(actor)
+    permissions.require(permissions.can_see_ticket(actor, ticket), "You cannot see this ticket.")
+    brand = Brand.objects.get(pk=ticket.brand_id)
+    with transaction.atomic():
+        contact, _ = resolve_contact(brand, IdentityKind.EMAIL, email, name=name.strip())
+        if contact.pk == ticket.requester_id:
+            raise ValidationFailed(f"{contact.display_name} is the requester of this ticket.",
+                                   code=errors.INVALID_FIELD)
+        added = add_participants(ticket, [contact], actor=actor)
+        participant = added[0] if added else TicketParticipant.objects.get(ticket=ticket, contact=contact)
+        Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    publish(events.TICKET_UPDATED, {"ticket_id": ticket.pk, "fields": ["participants"]})
+    return participant
+
+
+def remove_participant(actor: Agent, ticket: Ticket, email: str) -> bool:
+    """Stop copying someone in on a ticket; False when they were not on it."""
+    from frontdesk.contacts.identities import normalise
+    from frontdesk.contacts.queries import contact_by_address
+
+    permissions.require_writer(actor)
+    permissions.require(permissions.can_see_ticket(actor, ticket), "You cannot see this ticket.")
+    contact = contact_by_address(ticket.brand_id, IdentityKind.EMAIL, normalise(IdentityKind.EMAIL, email))
+    if contact is None:
+        return False
+    with transaction.atomic():
+        deleted, _ = TicketParticipant.objects.filter(ticket=ticket, contact=contact).delete()
+        if deleted:
+            record(ticket, actor, "participant_removed", "participants", _participant_ref(contact), None)
+            Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    if deleted:
+        publish(events.TICKET_UPDATED, {"ticket_id": ticket.pk, "fields": ["participants"]})
+    return bool(deleted)
+
+
+def set_external_id(message: Message, external_id: str, *, metadata: dict[str, Any] | None = None) -> None:
+    """Store the channel's id of a message (an outbound email's Message-ID, set before the mail leaves), and
+    with `metadata` what the channel is about to send (merged into the message's metadata)."""
+    changes: dict[str, Any] = {"external_id": external_id[:500]}
+    if metadata:
+        changes["metadata"] = {**(message.metadata or {}), **metadata}
+    Message.objects.filter(pk=message.pk).update(**changes)
+    for field, value in changes.items():
+        setattr(message, field, value)
+
+
+def resolve_inline_images(message: Message) -> None:
+    """Point `cid:` references of a received HTML body at the stored inline attachments (access-checked URLs)."""
+    from urllib.parse import unquote
+
+    from django.urls import reverse
+
+    from frontdesk.tickets.models import Attachment
+
+    if "cid:" not in message.body_html.lower():
+        return
+    by_cid = {
+        a.content_id.lower(): a.pk
+        for a in Attachment.objects.filter(message_id=message.pk).exclude(content_id="").only("id", "content_id")
+    }
+    if not by_cid:
+        return
+
+    def swap(match: re.Match[str]) -> str:
+        pk = by_cid.get(unquote(match.group(2)).strip().lower())
+        return f"{match.group(1)}{reverse('workspace:attachment', args=[pk])}" if pk else match.group(0)
+
+    html = _CID_RE.sub(swap, message.body_html)
+    if html != message.body_html:
+        Message.objects.filter(pk=message.pk).update(body_html=html)
+        message.body_html = html
+
+
+_CID_RE = re.compile(r"""(\bsrc\s*=\s*["']?)cid:([^"'\s>]+)""", re.IGNORECASE)

@@ -139,3 +139,4 @@ class NewTicketForm(forms.Form):
             return tag_list(self.cleaned_data.get("tags", ""))
         except ValidationFailed as exc:
             raise forms.ValidationError(exc.message) from None
+

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,7 @@ from frontdesk.core.html import sanitize_html
 from frontdesk.inboxes.choices import ChannelKind
 from frontdesk.tickets.choices import Priority, Status, TicketType
 from frontdesk.tickets.models import Message, TimelineEvent
+from frontdesk.workspace.mail import MailView, hold_back_images, mail_view
 
 LABELS: dict[str, Mapping[str, str]] = {
     "status": dict(Status.choices),
@@ -31,6 +32,13 @@ def _name(ref: Any) -> str:
     if isinstance(ref, dict):
         return str(ref.get("name") or f"#{ref.get('id')}")
     return str(ref) if ref else "nobody"
+
+
+def _person(ref: Any) -> str:
+    if not isinstance(ref, dict):
+        return _name(ref)
+    name, address = str(ref.get("name") or ""), str(ref.get("address") or "")
+    return f"{name} <{address}>" if name and address and name != address else (name or address or "someone")
 
 
 def _listing(items: Iterable[str]) -> str:
@@ -67,7 +75,19 @@ def describe(event: TimelineEvent, *, agent_names: Mapping[int, str], field_labe
     action, before, after = event.action, event.before, event.after
     if action == "created":
         channel = dict(ChannelKind.choices).get((after or {}).get("channel_kind", ""), "")
-        return f"opened the ticket{' by ' + channel if channel else ''}"
+        earlier = (after or {}).get("follow_up_of") if isinstance(after, dict) else None
+        follow_up = f", following up #{earlier.get('number')}" if isinstance(earlier, dict) else ""
+        return f"opened the ticket{' by ' + channel if channel else ''}{follow_up}"
+    if action == "follow_up_opened" and isinstance(after, dict):
+        return f"wrote again after this ticket was closed: follow-up #{after.get('number')}"
+    if action == "participant_added":
+        return f"copied in {_person(after)}"
+    if action == "participant_removed":
+        return f"stopped copying in {_person(before)}"
+    if action in ("delivery_failed", "delivery_bounced"):
+        what = "bounced" if action == "delivery_bounced" else "could not be sent"
+        reason = str((after or {}).get("error") or "") if isinstance(after, dict) else ""
+        return f"reported that a reply {what}" + (f": {reason[:200]}" if reason else "")
     if action.endswith("_changed") and event.field in FIELD_NAMES:
         name = FIELD_NAMES[event.field]
         if before in (None, ""):
@@ -115,16 +135,36 @@ class StreamItem:
     event: TimelineEvent | None = None
     sentence: str = ""
     html: str = ""
+    mail: MailView | None = None
+    remote_images: int = 0  # how many remote images the body holds (held back unless images_shown)
+    images_shown: bool = False
+    delivery: Any = None  # the message's outbox row, when it went out through one
 
 
-def _body(message: Message) -> str:
+def _body(message: Message, *, show_images: bool = False) -> tuple[str, int]:
     # Stored HTML was sanitised on the way in; cleaning it again here costs microseconds and guards old rows.
     html = sanitize_html(message.body_html)
     for attachment in message.attachments.all():
         if attachment.content_id:
             url = reverse("workspace:attachment", args=[attachment.pk])
             html = html.replace(f'src="cid:{attachment.content_id}"', f'src="{url}"')
-    return html
+    return hold_back_images(html, show=show_images)
+
+
+def message_item(
+    message: Message, *, show_images: bool = False, has_original: bool = False, delivery: Any = None
+) -> StreamItem:
+    html, remote = _body(message, show_images=show_images)
+    return StreamItem(
+        "message",
+        message.created_at,
+        message=message,
+        html=html,
+        mail=mail_view(message, has_original=has_original),
+        remote_images=remote,
+        images_shown=show_images and remote > 0,
+        delivery=delivery,
+    )
 
 
 def stream(
@@ -133,8 +173,19 @@ def stream(
     *,
     agent_names: Mapping[int, str],
     field_labels: Mapping[str, str],
+    show_images: Collection[int] = (),
+    originals: Collection[int] = (),
+    deliveries: Mapping[int, Any] | None = None,
 ) -> list[StreamItem]:
-    items = [StreamItem("message", m.created_at, message=m, html=_body(m)) for m in messages]
+    """Messages and changes in the order they happened; `show_images` names the messages whose remote images
+    the agent asked to see, `originals` those with a kept original, `deliveries` their outbox rows."""
+    deliveries = deliveries or {}
+    items = [
+        message_item(
+            m, show_images=m.pk in show_images, has_original=m.pk in originals, delivery=deliveries.get(m.pk)
+        )
+        for m in messages
+    ]
     items += [
         StreamItem(
             "event", e.created_at, event=e, sentence=describe(e, agent_names=agent_names, field_labels=field_labels)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tickets/<int:number>/live/", tickets.ticket_live, name="ticket_live"),
     path("tickets/<int:number>/messages/", tickets.post_message, name="post_message"),
     path("tickets/<int:number>/properties/", tickets.update_properties, name="update_properties"),
+    path("messages/<int:message_id>/original/", tickets.message_original, name="message_original"),
     path("attachments/<int:attachment_id>/", tickets.attachment, name="attachment"),
     path("attachments/<int:attachment_id>/<str:filename>", tickets.attachment, name="attachment_named"),
     path("contacts/", contacts.contact_list, name="contacts"),

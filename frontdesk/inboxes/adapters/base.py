@@ -6,6 +6,7 @@ really comes from the provider, and delivers an outbound message. The shared pip
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -24,6 +25,7 @@ class Capabilities:
     read_receipts: bool = False
     public_replies: bool = False
     max_text_length: int | None = None
+    auto_acknowledge: bool = False  # a new ticket gets an automatic "we received it" by default (email)
 
 
 @dataclass
@@ -46,17 +48,28 @@ class InboundMessage:
     text: str = ""
     html: str = ""
     external_id: str = ""  # provider's id: a message seen twice with the same id is stored once
-    references: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)  # ids of earlier messages it answers, nearest last
     attachments: list[InboundAttachment] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    message_id: str = ""  # the channel's own id of this message (an email's Message-ID), kept for threading
+    recipients: list[str] = field(default_factory=list)  # every address it was sent to (To, Cc, envelope)
+    cc: list[tuple[str, str]] = field(default_factory=list)  # (address, name) of people copied in
+    visible_text: str = ""  # the new part only, without quoted history and signature ("" when all is new)
+    sent_at: dt.datetime | None = None
+    automated: str = ""  # why no automatic answer may go back: auto_reply, bounce, feedback_report, list
+    bounce: dict[str, Any] | None = None  # failed_recipients, status, permanent, diagnostic, original_message_id
+    forwarded: dict[str, Any] | None = None  # address, name, subject, text, note of a forwarded original
+    thread_token: str = ""  # a signed reply token found in a recipient address
+    subject_number: int | None = None  # a ticket number written in the subject ("[#1234]")
 
 
 @dataclass
 class DeliveryResult:
     ok: bool
-    external_id: str = ""
+    external_id: str = ""  # the channel's id of the sent message (an email's Message-ID), stored on the message
     error: str = ""
-    retry: bool = False
+    retry: bool = False  # a failure worth trying again later (a 4xx answer, a refused connection)
+    provider_id: str = ""  # the sending provider's own id, when it differs from external_id
 
 
 class ChannelAdapter(Protocol):

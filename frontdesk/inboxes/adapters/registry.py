@@ -21,6 +21,11 @@ def get_adapter(kind: str) -> ChannelAdapter:
         raise NotFound(f"No adapter for channel kind {kind!r}.", code="unknown_channel_kind") from None
 
 
+def registered() -> list[ChannelAdapter]:
+    """Every adapter, in the order registered (for the contract test and admin screens)."""
+    return list(_adapters.values())
+
+
 def capabilities(kind: str) -> Capabilities:
     adapter = _adapters.get(kind)
     return adapter.capabilities if adapter else DEFAULT_CAPABILITIES
@@ -28,5 +33,7 @@ def capabilities(kind: str) -> Capabilities:
 
 def load_builtin_adapters() -> None:
     from frontdesk.inboxes.adapters.api.adapter import ApiAdapter
+    from frontdesk.inboxes.adapters.email.adapter import EmailAdapter
 
     register(ApiAdapter())
+    register(EmailAdapter())

@@ -16,7 +16,7 @@ from frontdesk.api.routing import ApiRouter
 from frontdesk.api.schemas import MAX_ID, PageQuery
 from frontdesk.contacts.models import ContactIdentity
 from frontdesk.core.errors import NotFound, ValidationFailed
-from frontdesk.tickets import errors, queries, services
+from frontdesk.tickets import errors, queries, recipients, services
 from frontdesk.tickets.api import uploads
 from frontdesk.tickets.api.schemas import MessageCreate, MessageOut, MessagePage, TimelinePage, event_out, message_out
 from frontdesk.tickets.attachments import serves_inline
@@ -54,9 +54,21 @@ def create_message(request: HttpRequest, body: MessageCreate, ticket_id: int = T
     ticket = queries.get_ticket(agent, ticket_id)
     if body.kind == "note" and body.status is not None:
         raise ValidationFailed("status can be set with a reply, not with a note.", details={"field": "status"})
+    addressed = body.to is not None or body.cc is not None or body.bcc is not None
+    if body.kind == "note" and addressed:
+        raise ValidationFailed(
+            "to, cc and bcc address a reply; a note is seen by agents only.",
+            code=recipients.RECIPIENTS_NOT_SUPPORTED,
+        )
+    # Addresses are checked before the attachments are decoded: a typo costs nothing and stores nothing.
+    chosen = recipients.clean_recipients(ticket, to=body.to, cc=body.cc, bcc=body.bcc) if addressed else None
     files = uploads.decode(body.attachments)
     if body.kind == "note":
         message = services.add_note(agent, ticket, text=body.text, html=body.html, attachments=files)
+    elif chosen is not None:
+        message = recipients.reply_to_recipients(
+            agent, ticket, chosen, text=body.text, html=body.html, attachments=files, status=body.status
+        )
     else:
         message = services.post_reply(
             agent, ticket, text=body.text, html=body.html, attachments=files, status=body.status

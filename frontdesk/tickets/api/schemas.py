@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import create_model
 
 from frontdesk.api.schemas import (
     AgentRef,
@@ -28,6 +29,7 @@ from frontdesk.inboxes.choices import ChannelKind
 from frontdesk.tickets.choices import DeliveryStatus, Direction, MessageKind, Priority, Status, TicketType
 from frontdesk.tickets.filters import SORTS
 from frontdesk.tickets.models import Attachment, Message, Ticket, TimelineEvent
+from frontdesk.tickets.recipients import MAX_RECIPIENTS, address_entries
 
 FieldValue = str | int | float | bool | None
 MAX_ATTACHMENTS = 20
@@ -157,6 +159,46 @@ class MessageCreate(Schema):
     html: str = ""
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
     status: Status | None = Field(None, description="Replies only: set the ticket's status with the reply.")
+    to: list[str] | None = Field(
+        None,
+        max_length=MAX_RECIPIENTS,
+        description="Replies on channels that address people (email) only: who the reply goes to. Left out, it "
+        "goes to the requester. Each entry is an address or `Name <address>`.",
+        examples=[["ada@example.com"]],
+    )
+    cc: list[str] | None = Field(
+        None,
+        max_length=MAX_RECIPIENTS,
+        description="Replies on email only: who is copied in. Left out, the ticket's participants are; new "
+        "addresses become participants of the ticket.",
+        examples=[["charles@example.com"]],
+    )
+    bcc: list[str] | None = Field(
+        None, max_length=MAX_RECIPIENTS, description="Replies on email only: hidden recipients of this reply."
+    )
+
+
+class AddressOut(Schema):
+    address: str = Field(..., examples=["ada@example.com"])
+    name: str = Field(..., examples=["Ada Lovelace"])
+
+
+class _EmailFields(Schema):
+    """What the message's email said about itself (inbound) or was sent with (outbound)."""
+
+    message_id: str = Field(..., description="The Message-ID header, without angle brackets.")
+    to: list[AddressOut]
+    cc: list[AddressOut]
+    subject: str
+    automated: str = Field(
+        ..., description="Why no automatic answer may go back: auto_reply, bounce, feedback_report, list, or empty."
+    )
+
+
+# "from" is a Python keyword, so the field that carries the sender is added by name.
+EmailOut = create_model(  # type: ignore[call-overload]
+    "EmailOut", __base__=_EmailFields, **{"from": (AddressOut | None, Field(..., description="The sender."))}
+)
 
 
 class AuthorOut(Schema):
@@ -179,6 +221,7 @@ class MessageOut(Schema):
     delivery_error: str
     created_at: dt.datetime
     attachments: list[AttachmentOut]
+    email: EmailOut | None = Field(..., description="Messages that came or went by email; null otherwise.")  # type: ignore[valid-type]
 
 
 class MessagePage(Schema):
@@ -277,6 +320,22 @@ def message_out(message: Message) -> dict[str, Any]:
         "delivery_error": message.delivery_error,
         "created_at": message.created_at,
         "attachments": [attachment_out(a) for a in message.attachments.all()],
+        "email": email_out(message),
+    }
+
+
+def email_out(message: Message) -> dict[str, Any] | None:
+    email = (message.metadata or {}).get("email")
+    if not isinstance(email, dict):
+        return None
+    senders = address_entries(email.get("from"))
+    return {
+        "message_id": str(email.get("message_id") or message.external_id or ""),
+        "from": senders[0] if senders else None,
+        "to": address_entries(email.get("to")),
+        "cc": address_entries(email.get("cc")),
+        "subject": str(email.get("subject") or ""),
+        "automated": str(email.get("automated") or ""),
     }
 
 

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from frontdesk.accounts import queries as account_queries
 from frontdesk.inboxes import queries, services
+from frontdesk.inboxes.choices import ChannelKind
+from frontdesk.workspace.settings_pages.email_inbox import (
+    EmailInboxForm,
+    connection_info,
+    env_status,
+    initial_for,
+    settings_from,
+)
 from frontdesk.workspace.settings_pages.forms import InboxEditForm, InboxForm
 from frontdesk.workspace.settings_pages.pages import actor, admin_page, attempt, id_param, posted, render
 
 ERROR_FIELDS = {"invalid_channel_kind": "channel_kind"}
+# Channel kinds whose inboxes have settings of their own, edited on the inbox's page below the common fields.
+CHANNEL_FORMS: dict[str, type[EmailInboxForm]] = {ChannelKind.EMAIL: EmailInboxForm}
 
 
 @admin_page()
@@ -31,8 +44,10 @@ def inbox_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         brand = data.pop("brand")
         ok, inbox = attempt(form, services.create_inbox, me, brand, **data, fields=ERROR_FIELDS)
-        if ok:
+        if ok and inbox is not None:
             messages.success(request, f"Inbox {inbox} created for {brand}.")
+            if inbox.channel_kind in CHANNEL_FORMS:  # its channel has more to set up: the page that asks for it
+                return redirect("settings:inbox_edit", pk=inbox.pk)
             return redirect("settings:inboxes")
     return render(request, "workspace/settings/inboxes/form.html", {"form": form}, page="inboxes")
 
@@ -48,10 +63,29 @@ def inbox_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "is_active": inbox.is_active,
     }
     form = InboxEditForm(posted(request), actor=me, brand=inbox.brand, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        ok, _ = attempt(form, services.update_inbox, me, inbox, **form.cleaned_data, fields=ERROR_FIELDS)
+    channel_form_class = CHANNEL_FORMS.get(inbox.channel_kind)
+    channel_form = channel_form_class(posted(request), initial=initial_for(inbox)) if channel_form_class else None
+    if channel_form is not None:
+        del form.fields["address"]  # the channel's own form asks for it, with its checks
+    if request.method == "POST" and form.is_valid() and (channel_form is None or channel_form.is_valid()):
+        changes = dict(form.cleaned_data)
+        if channel_form is not None:
+            changes["address"] = channel_form.cleaned_data["address"]
+            changes["settings"] = settings_from(channel_form.cleaned_data, inbox.settings or {})
+        ok, _ = attempt(form, services.update_inbox, me, inbox, **changes, fields=ERROR_FIELDS)
         if ok:
             messages.success(request, f"Inbox {inbox.name} saved.")
+            if channel_form is not None:  # back to the page: it shows what to set up elsewhere (webhook URLs)
+                return redirect("settings:inbox_edit", pk=inbox.pk)
             return redirect("settings:inboxes")
         inbox = queries.get_inbox(me, pk)  # drop values the service set before refusing
-    return render(request, "workspace/settings/inboxes/form.html", {"form": form, "inbox": inbox}, page="inboxes")
+    context: dict[str, Any] = {"form": form, "inbox": inbox, "channel_form": channel_form}
+    if channel_form is not None:
+        context["connection"] = connection_info(inbox, settings.SITE_URL)
+        context["env_set"] = {name for name, is_set in env_status(_named_variables(channel_form)).items() if is_set}
+    return render(request, "workspace/settings/inboxes/form.html", context, page="inboxes")
+
+
+def _named_variables(form: EmailInboxForm) -> list[str]:
+    values = form.data if form.is_bound else form.initial
+    return [str(values.get(name) or "") for name in form.fields if name.endswith("_env")]

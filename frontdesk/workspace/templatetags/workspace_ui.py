@@ -186,6 +186,13 @@ ICONS = {
     "code": '<path d="M8 7l-5 5 5 5M16 7l5 5-5 5"/>',
     "filter": '<path d="M4 5h16l-6.5 7.5V18l-3 2v-7.5z"/>',
     "bolt": '<path d="M13 3 5 13.5h6L10 21l8-10.5h-6z"/>',
+    "image": '<rect x="3.5" y="4.5" width="17" height="15" rx="2"/><circle cx="9" cy="10" r="1.8"/>'
+    '<path d="m4 18 5.5-5 4 3.5 2.5-2 4 3.5"/>',
+    "warning": '<path d="M12 3.5 2.5 20h19z"/><path d="M12 10v4.5M12 17.5v.01"/>',
+    "forward": '<path d="M14 5l6 6-6 6"/><path d="M20 11H9a5 5 0 0 0-5 5v3"/>',
+    "clock": '<circle cx="12" cy="12" r="8.5"/><path d="M12 7.5V12l3 2"/>',
+    "source": '<path d="M6 3.5h8l4 4v13H6z"/><path d="M14 3.5v4h4M9 12h6M9 15.5h6"/>',
+    "robot": '<rect x="5" y="8" width="14" height="11" rx="2.5"/><path d="M12 4v4M9 13h.01M15 13h.01M9.5 16h5"/>',
     "merge": '<path d="M7 4v4a5 5 0 0 0 5 5h0a5 5 0 0 1 5 5v2M17 4v4a5 5 0 0 1-3 4.6M4 7l3-3 3 3"/>',
 }
 CHANNEL_ICONS = {

@@ -1,4 +1,4 @@
-"""`frontdesk serve`: web (WSGI), realtime (WebSockets over ASGI) and the background worker, together."""
+"""`frontdesk serve`: web (WSGI), realtime (WebSockets over ASGI), the background worker and the SMTP listener."""
 
 from __future__ import annotations
 
@@ -11,12 +11,21 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from frontdesk.core.processes import ProcessSpec, Supervisor, python_module
 
 
+def default_threads() -> int:
+    """Few threads per process on SQLite: a thread holding its write lock must win the GIL back from its siblings
+    before it can commit, so more processes with fewer threads write faster. A database server's round trips
+    leave the GIL free, so more threads hide them."""
+    from django.db import connection
+
+    return 2 if connection.vendor == "sqlite" else 4
+
+
 def default_workers() -> int:
     return max(2, (os.cpu_count() or 1) * 2)
 
 
 class Command(BaseCommand):
-    help = "Run frontdesk: the web server, the realtime server and the background worker, until Ctrl-C."
+    help = "Run frontdesk: web server, realtime server, background worker and mail listener, until Ctrl-C."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("FRONTDESK_HOST", "127.0.0.1"))
@@ -31,13 +40,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            # Few threads per process: a thread holding SQLite's write lock must win the GIL back from its
-            # siblings before it can commit, so more processes with fewer threads write faster.
-            default=int(os.environ.get("FRONTDESK_WEB_THREADS", "2")),
-            help="threads per web worker (default 2)",
+            default=int(os.environ.get("FRONTDESK_WEB_THREADS", "0") or 0),
+            help="threads per web worker (default: 2 on SQLite, 4 on PostgreSQL)",
         )
         parser.add_argument("--no-realtime", action="store_true", help="do not start the WebSocket server")
         parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
+        parser.add_argument(
+            "--no-smtp", action="store_true", help="do not start the SMTP listener (FRONTDESK_SMTP_HOST/PORT)"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         self._check_ready()
@@ -54,7 +64,7 @@ class Command(BaseCommand):
                     "--workers",
                     str(workers),
                     "--threads",
-                    str(opts["threads"]),
+                    str(opts["threads"] or default_threads()),
                     "--worker-class",
                     "gthread",
                     "--preload",
@@ -84,7 +94,11 @@ class Command(BaseCommand):
             specs.append(
                 ProcessSpec("worker", python_module("django", "run_huey", "--workers", "2", "--worker-type", "thread"))
             )
+        if not opts["no_smtp"]:
+            specs.append(ProcessSpec("smtp", python_module("django", "smtpd")))
         self.stdout.write(self.style.SUCCESS(f"frontdesk is running on http://{host}:{port}/"))
+        if not opts["no_smtp"]:
+            self.stdout.write(f"  receiving mail on {settings.SMTP_HOST}:{settings.SMTP_PORT} (SMTP)")
         parts = ", ".join(s.name for s in specs)
         self.stdout.write(f"  processes: {parts} ({workers} web workers). Press Ctrl-C to stop.")
         code = Supervisor(specs, lambda line: self.stderr.write(line)).run()

@@ -54,6 +54,7 @@ class Command(BaseCommand):
                 f"{result.tickets:,} tickets with {result.messages:,} messages."
             )
         self._logins()
+        self._mail()
 
     def _logins(self) -> None:
         labels = dict(Role.choices)
@@ -65,3 +66,18 @@ class Command(BaseCommand):
                 continue
             brands = ", ".join(b.name for b in DEMO_ROSTER.brands if b.slug in spec.brands)
             self.stdout.write(f"  {agent.email:<20} {labels.get(agent.role, agent.role):<12} {agent.name} ({brands})")
+
+    def _mail(self) -> None:
+        host, port = getattr(settings, "SMTP_HOST", "127.0.0.1"), getattr(settings, "SMTP_PORT", 2525)
+        addresses = " or ".join(b.support_email for b in DEMO_ROSTER.brands)
+        self.stdout.write(
+            f"\nEmail: while `frontdesk serve` runs, mail to {addresses} sent to {host}:{port} becomes a ticket, e.g."
+        )
+        to = DEMO_ROSTER.brands[0].support_email
+        self.stdout.write(
+            f"  python3 -c \"import smtplib; smtplib.SMTP('{host}', {port}).sendmail('you@example.com', ['{to}'], "
+            f"b'From: You <you@example.com>\\r\\nTo: {to}\\r\\nSubject: My parcel is late\\r\\n\\r\\nWhere is it?')\""
+        )
+        outbox = getattr(settings, "EMAIL_FILE_PATH", "data/outbox")
+        if getattr(settings, "DEMO", False):
+            self.stdout.write(f"Replies and acknowledgements are not sent: they are written to {outbox}/.")

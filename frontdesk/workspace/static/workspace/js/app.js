@@ -381,6 +381,25 @@
     });
   }
 
+  /* Replies waiting in the outbox: without a realtime connection, look again (less and less often) until they
+     went out, so "Queued" turns into "Sent" or "Failed" on its own. */
+  var deliveryChecks = 0;
+  var deliveryTimer = null;
+  function watchDeliveries() {
+    if (deliveryTimer || document.body.dataset.realtime || typeof htmx === "undefined") return;
+    var ticket = $("[data-ticket-id]");
+    if (!ticket || !$("[data-delivery=queued], [data-delivery=retrying]")) { deliveryChecks = 0; return; }
+    if (deliveryChecks >= 25) return;
+    var wait = Math.min(60000, 1500 * Math.pow(1.5, deliveryChecks));
+    deliveryChecks += 1;
+    deliveryTimer = setTimeout(function () {
+      deliveryTimer = null;
+      var done = htmx.ajax("GET", ticket.dataset.live, { swap: "none" });
+      if (done && done.then) done.then(function () { setTimeout(watchDeliveries, 50); });
+    }, wait);
+  }
+  document.addEventListener("htmx:afterSettle", watchDeliveries);
+
   function init() {
     var realtime = document.body.dataset.realtime;
     if (realtime && "WebSocket" in window) connect(realtime, 1000);
@@ -392,6 +411,7 @@
     var form = composer();
     if (form) { loadDraft(form); syncComposer(form); }
     scrollStream();
+    watchDeliveries();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();

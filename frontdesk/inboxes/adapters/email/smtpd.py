@@ -1,0 +1,269 @@
+"""The SMTP listener: mail for the support addresses, stored before it is acknowledged.
+
+Built on aiosmtpd. RCPT TO is accepted only for addresses that reach an active email inbox (see
+`recipients.py`), others get `550 5.1.1`. Mail over the size limit gets `552 5.3.4`, at MAIL FROM when the client
+announces its SIZE and otherwise when DATA passes the limit. At the end of DATA the message is handed to
+`receive_raw` once per inbox among the recipients, in a worker thread (Django's ORM is synchronous; the event
+loop keeps serving other sessions), and `250` is answered only after that returned, that is after COMMIT.
+When storing fails the answer is `451 4.3.0`: the client keeps the mail and tries again later, and what was
+stored for some of the inboxes is not stored twice (`receive_raw` recognises a payload it already has).
+
+No `Received:` header is added: the bytes are kept exactly as sent, so that a client retrying a mail without a
+Message-ID sends the same bytes and is recognised; the envelope (sender, recipients, peer, HELO) is kept with
+the intake instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import signal
+import socket
+import ssl
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, AnyStr, TypeVar
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.conf import settings
+from django.db import close_old_connections, connections
+
+from frontdesk.inboxes.adapters.email import recipients
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_RECIPIENTS = 100
+TOO_BIG = "552 5.3.4 Message size exceeds the fixed maximum message size"
+UNKNOWN_RECIPIENT = "550 5.1.1 <{}>: no such mailbox here"
+TRY_AGAIN = "451 4.3.0 The message could not be stored; please try again later"
+
+
+class RecipientsGone(Exception):
+    """Every inbox the recipients reached was removed between RCPT TO and the end of DATA."""
+
+
+def _in_django_thread(fn: Callable[..., T], *args: Any) -> T:
+    # The same rule as a request: drop connections that broke or grew too old before and after the work.
+    close_old_connections()
+    try:
+        return fn(*args)
+    finally:
+        close_old_connections()
+
+
+def store(inbox_ids: list[int], raw: bytes, envelope: dict[str, Any]) -> list[Any]:
+    """Hand `raw` to `receive_raw` for each inbox; returns their IntakeResults (after COMMIT)."""
+    from frontdesk.inboxes.intake import receive_raw
+    from frontdesk.inboxes.models import Inbox
+
+    inboxes = Inbox.objects.select_related("brand").in_bulk(inbox_ids)
+    results = []
+    for inbox_id in inbox_ids:
+        inbox = inboxes.get(inbox_id)
+        if inbox is None or not inbox.is_active:
+            continue
+        results.append(receive_raw(inbox, raw, source="smtp", envelope=envelope))
+    if not results:
+        recipients.forget()
+        raise RecipientsGone()
+    return results
+
+
+class IntakeHandler:
+    """aiosmtpd hooks: recipient check at RCPT TO, storage at the end of DATA."""
+
+    def __init__(self, *, threads: int):
+        self.threads = max(1, threads)
+        self.executor = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="smtp-store")
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, functools.partial(_in_django_thread, fn, *args))
+
+    async def _inbox_id_for(self, address: str) -> int | None:
+        directory = recipients.cached_directory()
+        if directory is not None:
+            found = directory.resolve(address)
+            if found is not None or directory.age() <= recipients.MISS_MAX_AGE_S:
+                return found
+        return await self._run(recipients.inbox_id_for, address)
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
+        if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
+            return "452 4.5.3 Too many recipients"
+        try:
+            inbox_id = await self._inbox_id_for(address)
+        except Exception:
+            logger.exception("smtp: could not look up a recipient")
+            return "451 4.3.0 Recipient lookup failed; please try again later"
+        if inbox_id is None:
+            logger.info("smtp: rejected an unknown recipient from %s", _peer(session))
+            return UNKNOWN_RECIPIENT.format(address)
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        routes: dict[str, int] = getattr(envelope, "frontdesk_inboxes", {})
+        routes[address] = inbox_id
+        envelope.frontdesk_inboxes = routes  # type: ignore[attr-defined]
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or b""
+        if isinstance(raw, str):  # only with decode_data, which this listener never sets
+            raw = raw.encode("utf-8", "surrogateescape")
+        routes: dict[str, int] = getattr(envelope, "frontdesk_inboxes", {})
+        inbox_ids = list(dict.fromkeys(routes.values()))
+        meta = {
+            "mail_from": envelope.mail_from or "",
+            "rcpt_to": list(envelope.rcpt_tos),
+            "peer": _peer(session),
+            "helo": (session.host_name or "")[:255],
+        }
+        try:
+            results = await self._run(store, inbox_ids, raw, meta)
+        except Exception:
+            logger.exception("smtp: could not store a %d-byte message from %s", len(raw), _peer(session))
+            return TRY_AGAIN
+        ids = ",".join(str(r.intake.pk) for r in results)
+        logger.debug("smtp: stored %d bytes from %s as intake %s", len(raw), _peer(session), ids)
+        # The reference is the content's hash: intake ids would tell any sender how much mail arrives.
+        return f"250 2.0.0 OK: stored as {results[0].intake.sha256[:16]}"
+
+    def close(self) -> None:
+        """Let the storing finish, then close every thread's database connections."""
+        barrier = threading.Barrier(self.threads, timeout=10)
+
+        def close_connections() -> None:
+            # Each job waits for the others at the barrier, so every thread of the pool takes exactly one.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait()
+            connections.close_all()
+
+        for _ in range(self.threads):
+            self.executor.submit(close_connections)
+        self.executor.shutdown(wait=True, cancel_futures=False)
+
+
+def _peer(session: Session) -> str:
+    peer = session.peer
+    if isinstance(peer, tuple | list) and peer:
+        return str(peer[0])
+    return str(peer or "")
+
+
+class _Smtp(SMTP):
+    """aiosmtpd's server with standard enhanced status codes for oversized mail and long lines allowed."""
+
+    # RFC 5321 limits lines to 1000 octets, but real senders write longer ones; the size limit still applies.
+    line_length_limit = 1 << 20
+
+    async def push(self, status: AnyStr) -> None:
+        if isinstance(status, str) and status.startswith("552 Error"):
+            status = TOO_BIG  # type: ignore[assignment]
+        await super().push(status)
+
+
+def tls_context_from_settings() -> ssl.SSLContext | None:
+    cert, key = settings.SMTP_TLS_CERT, settings.SMTP_TLS_KEY
+    if not cert:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key or None)
+    return context
+
+
+class SmtpListener:
+    """Serves SMTP on host:port until stopped: in the foreground (`run`) or in a thread (`start`/`stop`)."""
+
+    def __init__(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        *,
+        max_bytes: int | None = None,
+        threads: int | None = None,
+        hostname: str | None = None,
+        tls_context: ssl.SSLContext | None = None,
+    ):
+        self.host = host if host is not None else settings.SMTP_HOST
+        self.port = port if port is not None else settings.SMTP_PORT
+        self.max_bytes = max_bytes if max_bytes is not None else settings.EMAIL_MAX_BYTES
+        self.threads = threads if threads is not None else settings.SMTP_THREADS
+        self.hostname = hostname or settings.SMTP_HOSTNAME or socket.gethostname()
+        self.tls_context = tls_context if tls_context is not None else tls_context_from_settings()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    def _server(self, handler: IntakeHandler, loop: asyncio.AbstractEventLoop) -> SMTP:
+        return _Smtp(
+            handler,
+            data_size_limit=self.max_bytes,
+            enable_SMTPUTF8=True,
+            decode_data=False,
+            hostname=self.hostname,
+            ident="frontdesk",
+            tls_context=self.tls_context,
+            loop=loop,
+        )
+
+    async def _main(self, *, handle_signals: bool) -> None:
+        loop = asyncio.get_running_loop()
+        self._loop, self._stop = loop, asyncio.Event()
+        handler = IntakeHandler(threads=self.threads)
+        try:
+            server = await loop.create_server(
+                lambda: self._server(handler, loop), self.host, self.port, reuse_address=True, backlog=512
+            )
+        except BaseException as exc:
+            self._error = exc
+            self._ready.set()
+            handler.close()
+            raise
+        if handle_signals:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, self._stop.set)
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command at INFO
+        logger.info("smtp: listening on %s:%s (limit %d bytes)", self.host, self.port, self.max_bytes)
+        self._ready.set()
+        try:
+            await self._stop.wait()
+        finally:
+            server.close()  # no new sessions
+            # Messages being stored finish (and commit) and get their answer; open sessions are then dropped.
+            await loop.run_in_executor(None, handler.close)
+            await asyncio.sleep(0.2)
+            logger.info("smtp: stopped")
+
+    def run(self) -> None:
+        """Serve in the foreground until SIGTERM or SIGINT."""
+        asyncio.run(self._main(handle_signals=True))
+
+    def start(self, timeout: float = 10.0) -> None:
+        """Serve in a background thread; returns once the port is listening."""
+        self._thread = threading.Thread(target=self._run_in_thread, name="smtp-listener", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise RuntimeError("the SMTP listener did not start in time")
+        if self._error is not None:
+            raise self._error
+
+    def _run_in_thread(self) -> None:
+        try:
+            asyncio.run(self._main(handle_signals=False))
+        except BaseException as exc:  # reported by start(); nothing else waits for this thread
+            self._error = exc
+            self._ready.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(timeout)

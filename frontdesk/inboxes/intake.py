@@ -1,0 +1,159 @@
+"""Where every received payload enters: kept raw, stored once, turned into a message in the same transaction.
+
+`receive_raw` returns only after COMMIT, so a transport may acknowledge the payload (an SMTP `250`, an HTTP
+`200` to a provider's webhook, an IMAP `\\Seen` flag) as soon as it returns: what was acknowledged is on disk.
+A payload that cannot be read is kept too (status `failed`, with the error), so nothing received is lost and
+`reprocess` can try again after a fix. A payload received twice (the same Message-ID from the same sender, the
+same provider id, or the same bytes) is stored once: the second call returns the first intake.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from frontdesk.inboxes.adapters.base import InboundMessage
+from frontdesk.inboxes.adapters.registry import get_adapter
+from frontdesk.inboxes.choices import IntakeStatus
+from frontdesk.inboxes.models import Inbox, Intake, intake_path
+
+logger = logging.getLogger(__name__)
+MAX_KEY = 500
+
+
+@dataclass
+class IntakeResult:
+    intake: Intake
+    duplicate: bool = False
+
+    @property
+    def message_id(self) -> int | None:
+        return self.intake.message_id
+
+
+def dedup_key(message: InboundMessage | None, *, source: str, provider_id: str, sha256: str) -> str:
+    """Message-ID and sender first (the same mail by IMAP and by webhook is one mail), then the provider's id,
+    then the bytes themselves (a client retrying a mail without a Message-ID sends the same bytes)."""
+    if message is not None and message.message_id:
+        key = f"mid:{message.message_id}\n{message.sender_address.lower()}"
+    elif provider_id:
+        key = f"pid:{source}:{provider_id}"
+    else:
+        key = f"sha:{sha256}"
+    if len(key) > MAX_KEY:
+        key = f"{key[:4]}sha:{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
+    return key
+
+
+def _store_raw(intake: Intake, raw: bytes) -> None:
+    # Content-addressed: the same bytes are written once, whatever the number of intakes naming them.
+    name = intake_path(intake, "")
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(raw))
+    intake.raw.name = name
+
+
+def _parse(inbox: Inbox, raw: bytes, headers: dict[str, str]) -> tuple[list[InboundMessage], str]:
+    try:
+        return get_adapter(inbox.channel_kind).parse_inbound(raw, headers), ""
+    except Exception as exc:  # a payload nobody can read is still kept, with the reason
+        logger.exception("inbox %s: could not parse a %d-byte payload", inbox.pk, len(raw))
+        return [], f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def receive_raw(
+    inbox: Inbox,
+    raw: bytes,
+    *,
+    source: str,
+    envelope: dict[str, Any] | None = None,
+    provider_id: str = "",
+    headers: dict[str, str] | None = None,
+) -> IntakeResult:
+    """Keep `raw`, received for `inbox` by `source`, and store what it says; returns after COMMIT."""
+    from frontdesk.inboxes import pipeline
+
+    sha = hashlib.sha256(raw).hexdigest()
+    messages, error = _parse(inbox, raw, headers or {})
+    key = dedup_key(messages[0] if messages else None, source=source, provider_id=provider_id, sha256=sha)
+    existing = Intake.objects.filter(brand_id=inbox.brand_id, dedup_key=key).first()
+    if existing is not None:
+        return IntakeResult(existing, duplicate=True)
+    now = timezone.now()
+    intake = Intake(
+        inbox=inbox, brand_id=inbox.brand_id, source=source[:40], dedup_key=key, sha256=sha, size=len(raw),
+        envelope=envelope or {}, received_at=now,
+    )
+    _store_raw(intake, raw)
+    prepared = _prepare(pipeline, inbox, messages)
+    try:
+        with transaction.atomic():
+            intake.save()
+            if error or not messages:
+                intake.status, intake.error = IntakeStatus.FAILED, error or "The payload holds no message."
+            else:
+                _run_pipeline(pipeline, inbox, messages, intake, prepared)
+            intake.processed_at = timezone.now()
+            intake.save(update_fields=["status", "error", "message", "processed_at"])
+    except IntegrityError:
+        # The same payload arrived on another connection between our check and our write: theirs stands.
+        existing = Intake.objects.filter(brand_id=inbox.brand_id, dedup_key=key).first()
+        if existing is None:
+            raise
+        return IntakeResult(existing, duplicate=True)
+    return IntakeResult(intake)
+
+
+def _prepare(pipeline: Any, inbox: Inbox, messages: list[InboundMessage]) -> list[Any]:
+    """The pipeline's reads, before the transaction (which then holds SQLite's write lock for writes only)."""
+    try:
+        return [pipeline.prepare(inbox, message) for message in messages]
+    except Exception:  # the same reads happen again inside, where a failure is recorded on the intake
+        logger.exception("inbox %s: preparing a message failed; reading again inside the transaction", inbox.pk)
+        return [None] * len(messages)
+
+
+def _run_pipeline(
+    pipeline: Any, inbox: Inbox, messages: list[InboundMessage], intake: Intake, prepared: list[Any] | None = None
+) -> None:
+    ready = prepared or [None] * len(messages)
+    try:
+        with transaction.atomic():  # a savepoint: a failing message leaves the intake row, marked failed
+            stored = [
+                pipeline.receive(inbox, message, intake=intake, prepared=early)
+                for message, early in zip(messages, ready, strict=True)
+            ]
+    except Exception as exc:  # kept as failed with its reason: `reprocess` tries again after a fix
+        logger.exception("inbox %s: intake %s could not be stored", inbox.pk, intake.pk)
+        intake.status, intake.error = IntakeStatus.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
+        return
+    first = next((m for m in stored if m is not None), None)
+    intake.message = first
+    intake.status = IntakeStatus.DONE if first is not None else IntakeStatus.IGNORED
+
+
+def reprocess(intake: Intake) -> IntakeResult:
+    """Read a kept payload again (after a parser fix): a failed intake becomes a message."""
+    from frontdesk.inboxes import pipeline
+
+    if intake.status != IntakeStatus.FAILED:
+        return IntakeResult(intake, duplicate=True)
+    with intake.raw.open("rb") as handle:
+        raw = handle.read()
+    messages, error = _parse(intake.inbox, raw, {})
+    with transaction.atomic():
+        if error or not messages:
+            intake.error = error or "The payload holds no message."
+        else:
+            intake.error = ""
+            _run_pipeline(pipeline, intake.inbox, messages, intake)
+        intake.processed_at = timezone.now()
+        intake.save(update_fields=["status", "error", "message", "processed_at"])
+    return IntakeResult(intake)
