@@ -207,7 +207,10 @@ EMAIL_FILE_PATH = env("FRONTDESK_EMAIL_FILE_PATH", str(DATA_DIR / "outbox"))
 SMTP_HOST = env("FRONTDESK_SMTP_HOST", "127.0.0.1")
 SMTP_PORT = env_int("FRONTDESK_SMTP_PORT", 2525)
 SMTP_HOSTNAME = env("FRONTDESK_SMTP_HOSTNAME", "")  # name in the greeting; default: this machine's name
-SMTP_THREADS = env_int("FRONTDESK_SMTP_THREADS", 4)  # threads storing received mail
+# Threads storing received mail in each listener process (0: 1 on SQLite, whose one writer gains nothing from
+# more, 4 on PostgreSQL), and listener processes sharing the port (0: one per CPU core).
+SMTP_THREADS = env_int("FRONTDESK_SMTP_THREADS", 0)
+SMTP_PROCESSES = env_int("FRONTDESK_SMTP_PROCESSES", 0)
 SMTP_TLS_CERT = env("FRONTDESK_SMTP_TLS_CERT", "")  # PEM files: with a certificate the listener offers STARTTLS
 SMTP_TLS_KEY = env("FRONTDESK_SMTP_TLS_KEY", "")
 EMAIL_MAX_BYTES = env_int("FRONTDESK_EMAIL_MAX_BYTES", 25 * 1024 * 1024)

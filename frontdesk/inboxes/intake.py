@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from frontdesk.core.db import rows
 from frontdesk.inboxes.adapters.base import InboundMessage
 from frontdesk.inboxes.adapters.registry import get_adapter
 from frontdesk.inboxes.choices import IntakeStatus
@@ -55,9 +59,48 @@ def dedup_key(message: InboundMessage | None, *, source: str, provider_id: str, 
 def _store_raw(intake: Intake, raw: bytes) -> None:
     # Content-addressed: the same bytes are written once, whatever the number of intakes naming them.
     name = intake_path(intake, "")
-    if not default_storage.exists(name):
+    if isinstance(default_storage, FileSystemStorage):
+        _write_file(Path(default_storage.path(name)), raw)
+    elif not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(raw))
     intake.raw.name = name
+
+
+def _write_file(path: Path, raw: bytes) -> None:
+    """The local-disk fast path (what FileSystemStorage.save does, without its name search: the name is the
+    hash). Written under a temporary name and renamed, so a crash never leaves a truncated file under it."""
+    if path.exists():
+        return
+    folder = path.parent
+    if folder not in _folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        _folders.add(folder)
+    temporary = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}"
+    with open(temporary, "wb") as handle:
+        handle.write(raw)
+    os.replace(temporary, path)
+
+
+_folders: set[Path] = set()
+
+
+def _existing(brand_id: int, key: str) -> Intake | None:
+    with connection.cursor() as cursor:
+        table = Intake._meta.db_table
+        cursor.execute(f"SELECT id FROM {table} WHERE brand_id = %s AND dedup_key = %s", [brand_id, key])
+        row = cursor.fetchone()
+    return Intake.objects.get(pk=row[0]) if row else None
+
+
+def _finish(intake: Intake) -> None:
+    intake.processed_at = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Intake._meta.db_table} SET status = %s, error = %s, message_id = %s, processed_at = %s "
+            "WHERE id = %s",
+            [intake.status, intake.error, intake.message_id,
+             Intake._meta.get_field("processed_at").get_db_prep_save(intake.processed_at, connection), intake.pk],
+        )
 
 
 def _parse(inbox: Inbox, raw: bytes, headers: dict[str, str]) -> tuple[list[InboundMessage], str]:
@@ -83,7 +126,7 @@ def receive_raw(
     sha = hashlib.sha256(raw).hexdigest()
     messages, error = _parse(inbox, raw, headers or {})
     key = dedup_key(messages[0] if messages else None, source=source, provider_id=provider_id, sha256=sha)
-    existing = Intake.objects.filter(brand_id=inbox.brand_id, dedup_key=key).first()
+    existing = _existing(inbox.brand_id, key)
     if existing is not None:
         return IntakeResult(existing, duplicate=True)
     now = timezone.now()
@@ -95,16 +138,15 @@ def receive_raw(
     prepared = _prepare(pipeline, inbox, messages)
     try:
         with transaction.atomic():
-            intake.save()
+            rows.insert(intake)
             if error or not messages:
                 intake.status, intake.error = IntakeStatus.FAILED, error or "The payload holds no message."
             else:
                 _run_pipeline(pipeline, inbox, messages, intake, prepared)
-            intake.processed_at = timezone.now()
-            intake.save(update_fields=["status", "error", "message", "processed_at"])
+            _finish(intake)
     except IntegrityError:
         # The same payload arrived on another connection between our check and our write: theirs stands.
-        existing = Intake.objects.filter(brand_id=inbox.brand_id, dedup_key=key).first()
+        existing = _existing(inbox.brand_id, key)
         if existing is None:
             raise
         return IntakeResult(existing, duplicate=True)

@@ -177,6 +177,14 @@ def tls_context_from_settings() -> ssl.SSLContext | None:
     return context
 
 
+def default_threads() -> int:
+    """SQLite has one writer and the GIL one runner: a second storing thread only waits, and makes the first wait
+    for the GIL while it holds the write lock. A database server's round trips leave room for more."""
+    from django.db import connection
+
+    return 1 if connection.vendor == "sqlite" else 4
+
+
 class SmtpListener:
     """Serves SMTP on host:port until stopped: in the foreground (`run`) or in a thread (`start`/`stop`)."""
 
@@ -189,11 +197,13 @@ class SmtpListener:
         threads: int | None = None,
         hostname: str | None = None,
         tls_context: ssl.SSLContext | None = None,
+        reuse_port: bool = False,
     ):
         self.host = host if host is not None else settings.SMTP_HOST
         self.port = port if port is not None else settings.SMTP_PORT
         self.max_bytes = max_bytes if max_bytes is not None else settings.EMAIL_MAX_BYTES
-        self.threads = threads if threads is not None else settings.SMTP_THREADS
+        self.threads = threads if threads is not None else (settings.SMTP_THREADS or default_threads())
+        self.reuse_port = reuse_port
         self.hostname = hostname or settings.SMTP_HOSTNAME or socket.gethostname()
         self.tls_context = tls_context if tls_context is not None else tls_context_from_settings()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -220,7 +230,8 @@ class SmtpListener:
         handler = IntakeHandler(threads=self.threads)
         try:
             server = await loop.create_server(
-                lambda: self._server(handler, loop), self.host, self.port, reuse_address=True, backlog=512
+                lambda: self._server(handler, loop), self.host, self.port, reuse_address=True, backlog=512,
+                reuse_port=self.reuse_port or None,
             )
         except BaseException as exc:
             self._error = exc
