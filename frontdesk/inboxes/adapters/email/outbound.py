@@ -199,11 +199,17 @@ def build(inbox: Any, message: Message, message_id: str) -> EmailMultiAlternativ
     return mail
 
 
+_SECRET_OPTION = {"postmark": "server_token"}  # the others take api_key (Amazon SES: AWS credentials)
+
+
 def connection_for(inbox: Any) -> BaseEmailBackend:
     """The email backend the inbox sends through (see the module docstring)."""
     outbound = _inbox_settings(inbox).get("outbound") or {}
     backend = str(outbound.get("backend") or "")
     timeout = int(outbound.get("timeout") or settings.EMAIL_TIMEOUT or 30)
+    if settings.DEMO and backend:
+        # Demo data must never reach a real mail server: every inbox writes to the demo's outbox folder.
+        return get_connection(fail_silently=False, timeout=timeout)
     if backend == "smtp":
         password_env = str(outbound.get("password_env") or "")
         return get_connection(
@@ -224,7 +230,8 @@ def connection_for(inbox: Any) -> BaseEmailBackend:
         options = dict(outbound.get("options") or {})
         key_env = str(outbound.get("api_key_env") or "")
         if key_env:
-            options["api_key"] = os.environ.get(key_env, "")
+            # Each provider's backend names its secret differently (anymail's settings, per ESP).
+            options[_SECRET_OPTION.get(esp, "api_key")] = os.environ.get(key_env, "")
         return get_connection(f"anymail.backends.{esp}.EmailBackend", fail_silently=False, **options)
     if backend:
         raise PermanentFailure(f"Unknown outbound backend {backend!r}; use smtp or anymail.")

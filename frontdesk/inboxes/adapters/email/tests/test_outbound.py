@@ -138,6 +138,25 @@ def test_an_inbox_can_send_through_an_email_provider(inbox, monkeypatch):
     assert type(connection).__module__ == "anymail.backends.mailgun" and connection.api_key == "key-123"
 
 
+def test_postmark_gets_its_key_as_a_server_token(inbox, monkeypatch):
+    # given an inbox sending through Postmark
+    monkeypatch.setenv("ACME_POSTMARK_TOKEN", "pm-123")
+    inbox.settings = {**inbox.settings, "outbound": {"backend": "anymail", "esp": "postmark",
+                                                     "api_key_env": "ACME_POSTMARK_TOKEN"}}
+    # when its connection is made / then anymail's Postmark backend holds the token where Postmark wants it
+    connection = connection_for(inbox)
+    assert type(connection).__module__ == "anymail.backends.postmark" and connection.server_token == "pm-123"
+
+
+def test_demo_mail_never_leaves_through_an_inbox_relay(inbox, settings):
+    # given the demo, and an inbox configured with its own SMTP relay
+    settings.DEMO = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    inbox.settings = {**inbox.settings, "outbound": {"backend": "smtp", "host": "smtp.example.com"}}
+    # when its connection is made / then it is the default backend (the demo's outbox folder), not the relay
+    assert type(connection_for(inbox)).__module__ == "django.core.mail.backends.locmem"
+
+
 @pytest.mark.parametrize("outbound", [{"backend": "pigeon"}, {"backend": "anymail", "esp": "../../etc"}])
 def test_unknown_outbound_settings_fail_for_good(inbox, outbound):
     # given settings naming no known backend / when used / then sending fails without retrying
