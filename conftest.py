@@ -20,6 +20,12 @@ def _clear_cache():
     from django.core.cache import cache
 
     cache.clear()
+    # Per-process memories keyed by ids, which a rolled-back test database hands out again.
+    from frontdesk.accounts import token_cache
+    from frontdesk.contacts import domains
+
+    token_cache.clear()
+    domains.forget()
     yield
 
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from frontdesk.accounts import permissions
 from frontdesk.accounts.models import Agent
+from frontdesk.contacts import domains as domains_map
 from frontdesk.contacts import errors, events
 from frontdesk.contacts.choices import IdentityKind
 from frontdesk.contacts.identities import normalise
@@ -17,16 +18,6 @@ from frontdesk.core.db import rows
 from frontdesk.core.errors import Conflict, ValidationFailed
 from frontdesk.core.events import publish
 from frontdesk.core.models import Brand
-
-
-def _organisation_for_email(brand: Brand, email: str) -> Organisation | None:
-    domain = email.rpartition("@")[2]
-    if not domain:
-        return None
-    for org in Organisation.objects.filter(brand=brand).exclude(domains=[]).only("id", "domains"):
-        if domain in (d.lower() for d in org.domains or []):
-            return org
-    return None
 
 
 def resolve_contact(brand: Brand, kind: str, value: str, *, name: str = "") -> tuple[Contact, bool]:
@@ -40,8 +31,8 @@ def resolve_contact(brand: Brand, kind: str, value: str, *, name: str = "") -> t
         return contact, False
     try:
         with transaction.atomic():
-            organisation = _organisation_for_email(brand, value) if kind == IdentityKind.EMAIL else None
-            contact = rows.insert(Contact(brand=brand, name=(name or "")[:200], organisation=organisation))
+            organisation_id = domains_map.organisation_id_for(brand.pk, value) if kind == IdentityKind.EMAIL else None
+            contact = rows.insert(Contact(brand=brand, name=(name or "")[:200], organisation_id=organisation_id))
             rows.insert(ContactIdentity(brand=brand, contact=contact, kind=kind, value=value, is_primary=True))
             if kind == IdentityKind.EMAIL:
                 contact._known_primary_address = value  # type: ignore[attr-defined]  # its only address
@@ -153,9 +144,11 @@ def create_organisation(
         raise ValidationFailed("An organisation needs a name.")
     if Organisation.objects.filter(brand=brand, name__iexact=name).exists():
         raise Conflict(f"An organisation named {name!r} already exists.", code="organisation_exists")
-    return Organisation.objects.create(
+    organisation = Organisation.objects.create(
         brand=brand, name=name[:200], domains=[d.strip().lower() for d in domains or [] if d.strip()], notes=notes
     )
+    domains_map.forget(brand.pk)
+    return organisation
 
 
 def update_organisation(actor: Agent, organisation: Organisation, **changes: Any) -> Organisation:
@@ -169,6 +162,7 @@ def update_organisation(actor: Agent, organisation: Organisation, **changes: Any
     for field, value in changes.items():
         setattr(organisation, field, value)
     organisation.save(update_fields=[*changes, "updated_at"])
+    domains_map.forget(organisation.brand_id)
     return organisation
 
 
