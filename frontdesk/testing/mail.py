@@ -11,22 +11,22 @@ from typing import Any
 PORTS = range(2600, 2700)  # the range the mail transport tests may use
 
 
-def candidate_ports() -> list[int]:
-    ports = list(PORTS)
-    random.shuffle(ports)  # two test workers rarely try the same port at the same time
-    return ports
+def candidate_ports(ports: range = PORTS) -> list[int]:
+    shuffled = list(ports)
+    random.shuffle(shuffled)  # two test workers rarely try the same port at the same time
+    return shuffled
 
 
-def free_port() -> int:
+def free_port(ports: range = PORTS) -> int:
     """A port of the range nobody listens on now (it may be taken again before it is used: retry then)."""
-    for port in candidate_ports():
+    for port in candidate_ports(ports):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port in 2600-2699")
+    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
 
 
 @contextmanager

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import email
 import email.policy
-import random
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
+
+from frontdesk.testing.mail import candidate_ports, free_port
 
 PORTS = range(2700, 2800)  # the range the outbound tests may use
 
@@ -57,22 +57,9 @@ class Sink:
         self.handler.refuse.extend(answers)
 
 
-def _ports() -> list[int]:
-    ports = list(PORTS)
-    random.shuffle(ports)  # two test workers rarely try the same port
-    return ports
-
-
 def unused_port() -> int:
     """A port of the range where nothing listens (a connection to it is refused)."""
-    for port in _ports():
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 2700-2799")
+    return free_port(PORTS)
 
 
 @contextmanager
@@ -82,7 +69,7 @@ def smtp_sink() -> Iterator[Sink]:
 
     handler = SinkHandler()
     last: Exception | None = None
-    for port in _ports()[:20]:
+    for port in candidate_ports(PORTS)[:20]:
         controller = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=5)
         try:
             controller.start()
