@@ -214,6 +214,9 @@ SMTP_PROCESSES = env_int("FRONTDESK_SMTP_PROCESSES", 0)
 SMTP_TLS_CERT = env("FRONTDESK_SMTP_TLS_CERT", "")  # PEM files: with a certificate the listener offers STARTTLS
 SMTP_TLS_KEY = env("FRONTDESK_SMTP_TLS_KEY", "")
 EMAIL_MAX_BYTES = env_int("FRONTDESK_EMAIL_MAX_BYTES", 25 * 1024 * 1024)
+# Received payloads up to this size are kept in the database row of their intake (written in the same
+# transaction, and several times cheaper than creating a file); bigger ones go to file storage.
+INTAKE_INLINE_MAX_BYTES = env_int("FRONTDESK_INTAKE_INLINE_MAX_BYTES", 1024 * 1024)
 # Provider webhooks (/inbound/email/<provider>/): each is refused until its secret is set.
 ANYMAIL = {
     # "user:password" in the webhook URL (https://user:password@host/inbound/email/postmark/): required from

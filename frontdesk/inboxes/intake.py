@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import IntegrityError, connection, transaction
@@ -57,6 +58,9 @@ def dedup_key(message: InboundMessage | None, *, source: str, provider_id: str, 
 
 
 def _store_raw(intake: Intake, raw: bytes) -> None:
+    if len(raw) <= settings.INTAKE_INLINE_MAX_BYTES:
+        intake.content = raw  # in the intake's row: committed with it, no file to create
+        return
     # Content-addressed: the same bytes are written once, whatever the number of intakes naming them.
     name = intake_path(intake, "")
     if isinstance(default_storage, FileSystemStorage):
@@ -87,9 +91,13 @@ _folders: set[Path] = set()
 def _existing(brand_id: int, key: str) -> Intake | None:
     with connection.cursor() as cursor:
         table = Intake._meta.db_table
-        cursor.execute(f"SELECT id FROM {table} WHERE brand_id = %s AND dedup_key = %s", [brand_id, key])
+        # `NOT (dedup_key = '')` is the unique index's own condition: without it SQLite cannot use that partial
+        # index, and reads every intake of the brand instead.
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE brand_id = %s AND dedup_key = %s AND NOT (dedup_key = '')", [brand_id, key]
+        )
         row = cursor.fetchone()
-    return Intake.objects.get(pk=row[0]) if row else None
+    return Intake.objects.defer("content").get(pk=row[0]) if row else None
 
 
 def _finish(intake: Intake) -> None:
@@ -187,8 +195,7 @@ def reprocess(intake: Intake) -> IntakeResult:
 
     if intake.status != IntakeStatus.FAILED:
         return IntakeResult(intake, duplicate=True)
-    with intake.raw.open("rb") as handle:
-        raw = handle.read()
+    raw = intake.read_raw()
     messages, error = _parse(intake.inbox, raw, {})
     with transaction.atomic():
         if error or not messages:

@@ -39,14 +39,17 @@ class Intake(models.Model):
     """One payload received on a channel, kept as it came (an email's raw bytes), and what became of it.
 
     Written in the same transaction as the message it produced, so a payload acknowledged to the sender is
-    never lost, and the (brand, dedup_key) constraint stores a payload received twice only once.
+    never lost, and the (brand, dedup_key) constraint stores a payload received twice only once. The bytes
+    themselves are in `content` (in the same row, committed with it) up to FRONTDESK_INTAKE_INLINE_MAX_BYTES,
+    and in file storage (`raw`, named by their hash) above it.
     """
 
     inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="intakes")
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=40)  # smtp, imap, mailgun, sendgrid, postmark, amazon_ses, ...
     dedup_key = models.CharField(max_length=600, blank=True)
-    raw = models.FileField(upload_to=intake_path, max_length=300)
+    raw = models.FileField(upload_to=intake_path, max_length=300, blank=True)
+    content = models.BinaryField(null=True, blank=True, editable=False)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
     envelope = models.JSONField(default=dict, blank=True)  # mail_from, rcpt_to, peer, provider ids
@@ -69,6 +72,19 @@ class Intake(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} intake {self.pk} ({self.status})"
+
+    def read_raw(self) -> bytes:
+        """The payload as received; FileNotFoundError when its file is missing from storage."""
+        if self.content is not None:
+            return bytes(self.content)
+        if not self.raw:
+            raise FileNotFoundError(f"intake {self.pk} keeps no payload")
+        with self.raw.open("rb") as handle:
+            return handle.read()
+
+
+# Intakes that still hold their payload (in the row or in a file).
+KEPT = ~models.Q(raw="") | models.Q(content__isnull=False)
 
 
 class Delivery(models.Model):

@@ -10,7 +10,7 @@ from frontdesk.accounts import permissions
 from frontdesk.accounts.models import Agent
 from frontdesk.core.errors import NotFound
 from frontdesk.inboxes import errors
-from frontdesk.inboxes.models import Delivery, Inbox, Intake
+from frontdesk.inboxes.models import KEPT, Delivery, Inbox, Intake
 
 
 def inboxes_for(actor: Agent, *, brand_id: int | None = None) -> QuerySet[Inbox]:
@@ -38,7 +38,7 @@ def original_of(actor: Agent, message_id: int) -> Intake:
     message = get_message(actor, message_id)
     email = (message.metadata or {}).get("email") or {}
     intake_id = email.get("intake_id") or (message.metadata or {}).get("intake_id")
-    brand_intakes = Intake.objects.filter(brand_id=message.ticket.brand_id).exclude(raw="")
+    brand_intakes = Intake.objects.filter(KEPT, brand_id=message.ticket.brand_id)
     intake = None
     if isinstance(intake_id, int) or (isinstance(intake_id, str) and intake_id.isdigit()):
         intake = brand_intakes.filter(pk=int(intake_id)).first()
@@ -54,7 +54,7 @@ def messages_with_original(message_ids: Iterable[int]) -> set[int]:
     ids = list(message_ids)
     if not ids:
         return set()
-    return set(Intake.objects.filter(message_id__in=ids).exclude(raw="").values_list("message_id", flat=True))
+    return set(Intake.objects.filter(KEPT, message_id__in=ids).values_list("message_id", flat=True))
 
 
 def deliveries_of(message_ids: Iterable[int]) -> dict[int, Delivery]:

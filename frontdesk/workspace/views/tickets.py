@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 
 from frontdesk.accounts import permissions
 from frontdesk.accounts import queries as accounts
@@ -70,13 +71,17 @@ def ticket_live(request: HttpRequest, number: int) -> HttpResponse:
 def message_original(request: HttpRequest, message_id: int) -> HttpResponseBase:
     """The message as it was received (an email's .eml), as a plain-text download: never rendered as a page."""
     intake = inbox_queries.original_of(actor(request), message_id)
-    try:
-        handle = intake.raw.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("The original of this message is missing from storage.") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=f"message-{message_id}.eml", content_type="text/plain; charset=utf-8"
-    )
+    filename, content_type = f"message-{message_id}.eml", "text/plain; charset=utf-8"
+    response: HttpResponseBase
+    if intake.content is not None:  # kept in the database row
+        response = HttpResponse(bytes(intake.content), content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    else:  # a big one, kept in file storage: streamed
+        try:
+            handle = intake.raw.open("rb")
+        except (FileNotFoundError, ValueError):
+            raise Http404("The original of this message is missing from storage.") from None
+        response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = ATTACHMENT_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"

@@ -129,7 +129,7 @@ def test_a_password_poll_stores_new_mail_and_moves_the_cursor(account):
     assert (result.stored, result.duplicates, result.error) == (3, 0, "")
     intakes = list(Intake.objects.order_by("id"))
     assert [i.source for i in intakes] == ["imap"] * 3
-    assert intakes[0].raw.read() == mail(1)
+    assert intakes[0].read_raw() == mail(1)
     assert [i.envelope["imap"]["uid"] for i in intakes] == [1, 2, 3]
     cursor = ImapCursor.objects.get(inbox=inbox)
     assert (cursor.folder, cursor.last_uid, cursor.last_error) == ("INBOX", 3, "")

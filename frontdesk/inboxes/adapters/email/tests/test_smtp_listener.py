@@ -87,7 +87,7 @@ def test_a_multipart_mail_with_an_attachment_becomes_a_ticket_seen_through_the_a
     intake = Intake.objects.get()
     assert intake.source == "smtp" and intake.status == IntakeStatus.DONE
     assert intake.envelope["rcpt_to"] == ["support@acme.test"] and intake.envelope["peer"] == "127.0.0.1"
-    assert intake.raw.read() == sent
+    assert intake.read_raw() == sent
 
 
 def test_aliases_catch_all_domains_reply_addresses_and_other_brands_reach_their_inbox(listener, acme):
@@ -203,11 +203,29 @@ def test_bounces_utf8_addresses_and_bytes_that_are_no_mail_are_all_kept(listener
     intakes = list(Intake.objects.order_by("id"))
     assert len(intakes) == 3
     assert intakes[0].envelope["mail_from"] == "<>"
-    assert intakes[2].raw.read().startswith(b"\x00\x01\x02")
+    assert intakes[2].read_raw().startswith(b"\x00\x01\x02")
+
+
+def test_small_mail_is_kept_in_its_intake_row_and_big_mail_in_file_storage(listener, acme, settings):
+    # Given payloads above 2,000 bytes go to file storage
+    settings.INTAKE_INLINE_MAX_BYTES = 2000
+    small, big = mail(subject="Small"), mail(subject="Big", body="Long words. " * 400)
+
+    with smtp(listener) as client:
+        client.send_message(small)
+        client.send_message(big)
+
+    # Then the small one is in the database row, the big one in a file named by its hash; both read back whole
+    kept_small, kept_big = Intake.objects.order_by("id")
+    assert kept_small.content is not None and not kept_small.raw
+    assert kept_small.read_raw() == small.as_bytes(policy=small.policy.clone(linesep="\r\n"))
+    assert kept_big.content is None and kept_big.raw.name.endswith(kept_big.sha256)
+    assert kept_big.read_raw() == big.as_bytes(policy=big.policy.clone(linesep="\r\n"))
 
 
 def test_when_storing_fails_the_answer_is_451_and_a_retry_stores_the_mail(listener, acme, settings, tmp_path):
-    # Given a storage that cannot be written (its folder is a file)
+    # Given a storage that cannot be written (its folder is a file), for a mail too big for the database row
+    settings.INTAKE_INLINE_MAX_BYTES = 0
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     real_root = settings.MEDIA_ROOT
