@@ -211,6 +211,8 @@ SMTP_HOSTNAME = env("FRONTDESK_SMTP_HOSTNAME", "")  # name in the greeting; defa
 # more, 4 on PostgreSQL), and listener processes sharing the port (0: one per CPU core).
 SMTP_THREADS = env_int("FRONTDESK_SMTP_THREADS", 0)
 SMTP_PROCESSES = env_int("FRONTDESK_SMTP_PROCESSES", 0)
+# Most messages stored in one transaction when several are waiting (1: a commit for each).
+SMTP_BATCH = env_int("FRONTDESK_SMTP_BATCH", 16)
 SMTP_TLS_CERT = env("FRONTDESK_SMTP_TLS_CERT", "")  # PEM files: with a certificate the listener offers STARTTLS
 SMTP_TLS_KEY = env("FRONTDESK_SMTP_TLS_KEY", "")
 EMAIL_MAX_BYTES = env_int("FRONTDESK_EMAIL_MAX_BYTES", 25 * 1024 * 1024)

@@ -119,6 +119,28 @@ def _parse(inbox: Inbox, raw: bytes, headers: dict[str, str]) -> tuple[list[Inbo
         return [], f"{type(exc).__name__}: {exc}"[:2000]
 
 
+@dataclass
+class Payload:
+    """One payload to store: what `receive_raw` and `receive_many` take."""
+
+    inbox: Inbox
+    raw: bytes
+    source: str
+    envelope: dict[str, Any] | None = None
+    provider_id: str = ""
+    headers: dict[str, str] | None = None
+
+
+@dataclass
+class _Ready:
+    """A payload read and checked before its transaction: what is left is to write it."""
+
+    intake: Intake
+    messages: list[InboundMessage]
+    error: str
+    prepared: list[Any]
+
+
 def receive_raw(
     inbox: Inbox,
     raw: bytes,
@@ -129,32 +151,77 @@ def receive_raw(
     headers: dict[str, str] | None = None,
 ) -> IntakeResult:
     """Keep `raw`, received for `inbox` by `source`, and store what it says; returns after COMMIT."""
+    ready = _read(Payload(inbox, raw, source, envelope, provider_id, headers))
+    if isinstance(ready, IntakeResult):
+        return ready
+    return _write(ready)
+
+
+def receive_many(payloads: list[Payload]) -> list[IntakeResult | BaseException]:
+    """Store several payloads in one transaction (one commit for all: a listener's group commit); returns after
+    COMMIT, for each payload its IntakeResult or the exception that kept it out. Each payload is written in its
+    own savepoint, so one that fails takes nothing else with it."""
+    out: list[IntakeResult | BaseException | _Ready] = []
+    for payload in payloads:
+        try:
+            out.append(_read(payload))
+        except Exception as exc:  # this payload only: the others are stored
+            logger.exception("inbox %s: could not read a %d-byte payload", payload.inbox.pk, len(payload.raw))
+            out.append(exc)
+    if not any(isinstance(item, _Ready) for item in out):
+        return [item for item in out if not isinstance(item, _Ready)]
+    results: list[IntakeResult | BaseException] = []
+    with transaction.atomic():
+        for item in out:
+            if not isinstance(item, _Ready):
+                results.append(item)
+                continue
+            try:
+                results.append(_write(item))  # in a savepoint of its own
+            except Exception as exc:
+                logger.exception("inbox %s: could not store a payload", item.intake.inbox_id)
+                results.append(exc)
+    return results
+
+
+def _read(payload: Payload) -> _Ready | IntakeResult:
+    """Parse, check for a duplicate, keep the bytes, and do the pipeline's reads: all before the transaction."""
     from frontdesk.inboxes import pipeline
 
+    inbox, raw = payload.inbox, payload.raw
     sha = hashlib.sha256(raw).hexdigest()
-    messages, error = _parse(inbox, raw, headers or {})
-    key = dedup_key(messages[0] if messages else None, source=source, provider_id=provider_id, sha256=sha)
+    messages, error = _parse(inbox, raw, payload.headers or {})
+    key = dedup_key(
+        messages[0] if messages else None, source=payload.source, provider_id=payload.provider_id, sha256=sha
+    )
     existing = _existing(inbox.brand_id, key)
     if existing is not None:
         return IntakeResult(existing, duplicate=True)
-    now = timezone.now()
     intake = Intake(
-        inbox=inbox, brand_id=inbox.brand_id, source=source[:40], dedup_key=key, sha256=sha, size=len(raw),
-        envelope=envelope or {}, received_at=now,
+        inbox=inbox, brand_id=inbox.brand_id, source=payload.source[:40], dedup_key=key, sha256=sha, size=len(raw),
+        envelope=payload.envelope or {}, received_at=timezone.now(),
     )
     _store_raw(intake, raw)
-    prepared = _prepare(pipeline, inbox, messages)
+    return _Ready(intake, messages, error, _prepare(pipeline, inbox, messages))
+
+
+def _write(ready: _Ready) -> IntakeResult:
+    """Write a read payload: in a transaction of its own, or in a savepoint of the caller's (a batch), which
+    commits before acknowledging anything."""
+    from frontdesk.inboxes import pipeline
+
+    intake, messages, error = ready.intake, ready.messages, ready.error
     try:
         with transaction.atomic():
             rows.insert(intake)
             if error or not messages:
                 intake.status, intake.error = IntakeStatus.FAILED, error or "The payload holds no message."
             else:
-                _run_pipeline(pipeline, inbox, messages, intake, prepared)
+                _run_pipeline(pipeline, intake.inbox, messages, intake, ready.prepared)
             _finish(intake)
     except IntegrityError:
-        # The same payload arrived on another connection between our check and our write: theirs stands.
-        existing = _existing(inbox.brand_id, key)
+        # The same payload arrived on another connection (or earlier in the same batch) since our check.
+        existing = _existing(intake.brand_id, intake.dedup_key)
         if existing is None:
             raise
         return IntakeResult(existing, duplicate=True)

@@ -2,11 +2,12 @@
 
 Built on aiosmtpd. RCPT TO is accepted only for addresses that reach an active email inbox (see
 `recipients.py`), others get `550 5.1.1`. Mail over the size limit gets `552 5.3.4`, at MAIL FROM when the client
-announces its SIZE and otherwise when DATA passes the limit. At the end of DATA the message is handed to
-`receive_raw` once per inbox among the recipients, in a worker thread (Django's ORM is synchronous; the event
-loop keeps serving other sessions), and `250` is answered only after that returned, that is after COMMIT.
-When storing fails the answer is `451 4.3.0`: the client keeps the mail and tries again later, and what was
-stored for some of the inboxes is not stored twice (`receive_raw` recognises a payload it already has).
+announces its SIZE and otherwise when DATA passes the limit. At the end of DATA the message is queued for the
+storing threads (`batching.GroupCommit`: Django's ORM is synchronous; the event loop keeps serving other
+sessions), which store it once per inbox among the recipients, together with the other messages that arrived
+meanwhile (one commit for several: a group commit), and `250` is answered only after that COMMIT. When storing
+fails the answer is `451 4.3.0`: the client keeps the mail and tries again later, and what was stored for some
+of the inboxes is not stored twice (`receive_raw` recognises a payload it already has).
 
 No `Received:` header is added: the bytes are kept exactly as sent, so that a client retrying a mail without a
 Message-ID sends the same bytes and is recognised; the envelope (sender, recipients, peer, HELO) is kept with
@@ -16,7 +17,6 @@ the intake instead.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import signal
@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 
 from frontdesk.inboxes.adapters.email import recipients
+from frontdesk.inboxes.batching import GroupCommit, NoActiveInbox
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,10 +41,6 @@ MAX_RECIPIENTS = 100
 TOO_BIG = "552 5.3.4 Message size exceeds the fixed maximum message size"
 UNKNOWN_RECIPIENT = "550 5.1.1 <{}>: no such mailbox here"
 TRY_AGAIN = "451 4.3.0 The message could not be stored; please try again later"
-
-
-class RecipientsGone(Exception):
-    """Every inbox the recipients reached was removed between RCPT TO and the end of DATA."""
 
 
 def _in_django_thread(fn: Callable[..., T], *args: Any) -> T:
@@ -55,34 +52,17 @@ def _in_django_thread(fn: Callable[..., T], *args: Any) -> T:
         close_old_connections()
 
 
-def store(inbox_ids: list[int], raw: bytes, envelope: dict[str, Any]) -> list[Any]:
-    """Hand `raw` to `receive_raw` for each inbox; returns their IntakeResults (after COMMIT)."""
-    from frontdesk.inboxes.intake import receive_raw
-    from frontdesk.inboxes.models import Inbox
-
-    inboxes = Inbox.objects.select_related("brand").in_bulk(inbox_ids)
-    results = []
-    for inbox_id in inbox_ids:
-        inbox = inboxes.get(inbox_id)
-        if inbox is None or not inbox.is_active:
-            continue
-        results.append(receive_raw(inbox, raw, source="smtp", envelope=envelope))
-    if not results:
-        recipients.forget()
-        raise RecipientsGone()
-    return results
-
-
 class IntakeHandler:
     """aiosmtpd hooks: recipient check at RCPT TO, storage at the end of DATA."""
 
-    def __init__(self, *, threads: int):
-        self.threads = max(1, threads)
-        self.executor = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="smtp-store")
+    def __init__(self, *, threads: int, batch: int = 16):
+        self.storing = GroupCommit(threads=threads, max_batch=batch)
+        # Recipient lookups (when the cached directory cannot answer): reads, on a thread of their own.
+        self.lookups = ThreadPoolExecutor(max_workers=1, thread_name_prefix="smtp-lookup")
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, functools.partial(_in_django_thread, fn, *args))
+        return await loop.run_in_executor(self.lookups, functools.partial(_in_django_thread, fn, *args))
 
     async def _inbox_id_for(self, address: str) -> int | None:
         directory = recipients.cached_directory()
@@ -125,7 +105,11 @@ class IntakeHandler:
             "helo": (session.host_name or "")[:255],
         }
         try:
-            results = await self._run(store, inbox_ids, raw, meta)
+            results = await asyncio.wrap_future(self.storing.submit(inbox_ids, raw, source="smtp", envelope=meta))
+        except NoActiveInbox:
+            recipients.forget()  # the directory named an inbox that is gone: read it again
+            logger.warning("smtp: every inbox of a message from %s was removed meanwhile", _peer(session))
+            return TRY_AGAIN
         except Exception:
             logger.exception("smtp: could not store a %d-byte message from %s", len(raw), _peer(session))
             return TRY_AGAIN
@@ -135,18 +119,10 @@ class IntakeHandler:
         return f"250 2.0.0 OK: stored as {results[0].intake.sha256[:16]}"
 
     def close(self) -> None:
-        """Let the storing finish, then close every thread's database connections."""
-        barrier = threading.Barrier(self.threads, timeout=10)
-
-        def close_connections() -> None:
-            # Each job waits for the others at the barrier, so every thread of the pool takes exactly one.
-            with contextlib.suppress(threading.BrokenBarrierError):
-                barrier.wait()
-            connections.close_all()
-
-        for _ in range(self.threads):
-            self.executor.submit(close_connections)
-        self.executor.shutdown(wait=True, cancel_futures=False)
+        """Let the storing finish (every queued message is stored and answered), then close the connections."""
+        self.storing.close()
+        self.lookups.submit(connections.close_all).result()
+        self.lookups.shutdown(wait=True)
 
 
 def _peer(session: Session) -> str:
@@ -203,6 +179,7 @@ class SmtpListener:
         self.port = port if port is not None else settings.SMTP_PORT
         self.max_bytes = max_bytes if max_bytes is not None else settings.EMAIL_MAX_BYTES
         self.threads = threads if threads is not None else (settings.SMTP_THREADS or default_threads())
+        self.batch = settings.SMTP_BATCH
         self.reuse_port = reuse_port
         self.hostname = hostname or settings.SMTP_HOSTNAME or socket.gethostname()
         self.tls_context = tls_context if tls_context is not None else tls_context_from_settings()
@@ -227,7 +204,7 @@ class SmtpListener:
     async def _main(self, *, handle_signals: bool) -> None:
         loop = asyncio.get_running_loop()
         self._loop, self._stop = loop, asyncio.Event()
-        handler = IntakeHandler(threads=self.threads)
+        handler = IntakeHandler(threads=self.threads, batch=self.batch)
         try:
             server = await loop.create_server(
                 lambda: self._server(handler, loop), self.host, self.port, reuse_address=True, backlog=512,
