@@ -68,7 +68,7 @@ def test_queued_jobs_are_taken_in_batches_and_each_is_answered_with_its_own_resu
     storing.close()
 
     # Then every job was answered for itself, after its commit
-    results = [f.exception() or f.result() for f in futures]
+    results: list = [f.exception() or f.result() for f in futures]
     assert [len(r) for r in results[:4]] == [1, 1, 1, 1]
     assert results[3][0].duplicate and results[3][0].intake.pk == results[0][0].intake.pk
     assert isinstance(results[4], NoActiveInbox)
