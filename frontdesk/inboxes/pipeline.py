@@ -5,7 +5,8 @@ Channel-neutral: what a channel can do is asked from its capabilities. In order:
 - a bounce is recorded on the message it is about (see bounces.py);
 - mail from an agent of the brand is an agent action, never a customer's: on a ticket it continues it is their
   reply (already sent: the customer was on it) or their note; forwarded into the support address, it opens a
-  ticket for the forwarded original's sender, the forwarder's words becoming an internal note;
+  ticket for the forwarded original's sender, the forwarder's words becoming an internal note; written to a
+  customer with the support address copied in, it opens that customer's ticket with the mail as its first reply;
 - otherwise the sender is the customer: the message continues a ticket (threads.py) or opens one. A solved
   ticket is reopened within the inbox's `reopen_days` (default 14) of being solved; a closed or older one gets
   a new ticket linked to it (`follow_up_of`). Automatic answers (out-of-office, feedback reports) are stored
@@ -348,10 +349,53 @@ def _from_agent(incoming: Incoming, agent: Agent, candidates: list[str], thread:
     original = _forwarded_sender(incoming)
     if original is not None and original[0] not in _agents(inbox.brand_id, [original[0]]):
         return _forwarded_by_agent(incoming, agent, original, uploads, metadata, external_id)
-    # An agent wrote to the support address about no ticket and forwarded no customer's mail: an agent is never
-    # a customer, so nothing is opened; the raw mail stays in the intake (status "ignored").
+    customer = _addressed_customer(incoming, candidates)
+    if customer is not None and not message.automated and permissions.can_write(agent):
+        return _begun_by_agent(incoming, agent, customer, candidates, uploads, metadata, external_id)
+    # An agent wrote to the support address alone, about no ticket, and forwarded no customer's mail: an agent is
+    # never a customer, so nothing is opened; the raw mail stays in the intake (status "ignored").
     logger.info("inbox %s: mail from agent %s matches no ticket and forwards no customer mail", inbox.pk, agent.pk)
     return None
+
+
+def _addressed_customer(incoming: Incoming, candidates: list[str]) -> str | None:
+    """The person an agent's own mail was written to: the first address of To, else of Cc, that is no agent."""
+    people = {a for a in candidates if a not in incoming.agents}
+    recipients = (_normalised(incoming.message.sender_kind, a) for a in incoming.message.recipients)  # To first
+    return next((a for a in recipients if a in people), None)
+
+
+def _to(incoming: Incoming) -> list[dict[str, Any]]:
+    kind = incoming.inbox.channel_kind
+    found = (incoming.message.metadata.get(kind) or {}).get("to") if isinstance(incoming.message.metadata, dict) else []
+    return [a for a in found or [] if isinstance(a, dict)]
+
+
+def _begun_by_agent(
+    incoming: Incoming,
+    agent: Agent,
+    customer: str,
+    candidates: list[str],
+    uploads: list[tickets.Upload],
+    metadata: dict[str, Any],
+    external_id: str,
+) -> Message:
+    """An agent wrote to a customer from their own mail client and copied the support address in: the
+    conversation becomes the customer's ticket, the agent's mail its first reply (the customer has it already),
+    and the others they wrote to its participants; the customer's answer threads onto it by its Message-ID."""
+    inbox, message = incoming.inbox, incoming.message
+    names = {**{str(a.get("address") or "").lower(): str(a.get("name") or "") for a in _to(incoming)},
+             **_names(message)}
+    requester, _ = resolve_contact(inbox.brand, message.sender_kind, customer, name=names.get(customer, ""))
+    stored = tickets.open_ticket_by_agent_mail(
+        agent, brand=inbox.brand, inbox=inbox, requester=requester, subject=message.subject, text=message.text,
+        html=message.html, attachments=uploads, external_id=external_id, metadata={**metadata, "begun_by_agent": True},
+    )
+    _after_store(stored)
+    others = [a for a in candidates if a != customer]
+    if others:
+        _add_participants(stored.ticket, incoming, others, str(agent))
+    return stored
 
 
 def _forwarded_by_agent(

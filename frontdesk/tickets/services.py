@@ -713,6 +713,47 @@ def record_agent_mail(
     )
 
 
+def open_ticket_by_agent_mail(
+    agent: Agent,
+    *,
+    brand: Brand,
+    inbox: Inbox,
+    requester: Contact,
+    subject: str,
+    text: str = "",
+    html: str = "",
+    attachments: Sequence[Upload] = (),
+    external_id: str = "",
+    metadata: dict[str, Any] | None = None,
+) -> Message:
+    """A conversation an agent began from their own mail client with the support address copied in: a ticket for
+    the customer they wrote to, whose first message is the agent's reply (already sent: never sent again),
+    assigned to them and pending the customer's answer. Returns that reply (its `.ticket` is the ticket)."""
+    permissions.require_writer(agent)
+    permissions.require(permissions.can_see_brand(agent, brand.pk), "You do not work for this brand.")
+    if requester.brand_id != brand.pk or inbox.brand_id != brand.pk:
+        raise ValidationFailed("The requester and the inbox must belong to the ticket's brand.")
+    subject = " ".join((subject or "").split())[:300]
+    now = timezone.now()
+    with transaction.atomic():
+        ticket = Ticket.objects.create(
+            number=Counter.advance(TICKET_NUMBER_SEQUENCE), brand=brand, inbox=inbox, channel_kind=inbox.channel_kind,
+            subject=subject or _preview(html_to_text(html) if html and not text else text)[:80] or "(no subject)",
+            requester=requester, organisation_id=requester.organisation_id, team=inbox.default_team,
+            created_at=now, updated_at=now, last_message_at=now, message_count=0,
+        )
+        record(
+            ticket, agent, "created", after={"status": ticket.status, "priority": ticket.priority,
+                                             "channel_kind": ticket.channel_kind, "tags": []}, at=now,
+        )
+        message = _post(
+            agent, ticket, MessageKind.REPLY, text=text, html=html, attachments=attachments, status=Status.PENDING,
+            metadata=metadata, send=False, external_id=external_id, at=now,
+        )
+    publish(events.TICKET_CREATED, {"ticket_id": ticket.pk, "brand_id": brand.pk})
+    return message
+
+
 def add_system_message(
     ticket: Ticket,
     text: str,

@@ -100,3 +100,43 @@ def test_a_mail_from_our_own_address_is_dropped(inbox):
     message = mail(sender="Help@Acme.test")
     # when it is received / then nothing is stored
     assert pipeline.receive(inbox, message) is None
+
+
+def test_an_agent_writing_to_a_customer_with_support_copied_in_opens_the_customers_ticket(
+    inbox, agent, django_capture_on_commit_callbacks
+):
+    # given an agent who writes to a customer from their own mail client, support and a colleague of the
+    # customer's copied in, about no earlier ticket
+    message = mail(
+        sender=agent.email, to=("dora@customer.test",), cc=("help@acme.test", "eve@customer.test"),
+        subject="Your replacement lamp", text="Dora, a new lamp leaves today.", message_id="begin1@acme-staff.test",
+    )
+    # when support receives its copy
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = pipeline.receive(inbox, message)
+    # then it is Dora's ticket, the agent's mail its first reply (already sent: nothing queued), assigned to the
+    # agent and pending Dora's answer, with Eve following it
+    ticket = Ticket.objects.get()
+    assert stored.ticket_id == ticket.pk and ticket.subject == "Your replacement lamp"
+    assert ticket.requester.primary_address == "dora@customer.test" and ticket.assignee == agent
+    assert ticket.status == "pending" and ticket.message_count == 1
+    assert stored.kind == MessageKind.REPLY and stored.author_agent == agent
+    assert stored.delivery_status == DeliveryStatus.SENT and not Delivery.objects.exists()
+    assert [p.contact.primary_address for p in ticket.participants.all()] == ["eve@customer.test"]
+    assert not ContactIdentity.objects.filter(value=agent.email).exists()
+    # and when Dora answers the agent's mail, her answer reopens that ticket
+    answer = pipeline.receive(inbox, mail(sender="dora@customer.test", references=("begin1@acme-staff.test",)))
+    ticket.refresh_from_db()
+    assert answer.ticket_id == ticket.pk and answer.kind == MessageKind.CUSTOMER and ticket.status == "open"
+
+
+def test_an_agent_mail_to_colleagues_only_or_an_automatic_one_opens_nothing(inbox, agent):
+    # given a colleague, and an agent's mails: to the colleague with support copied in, and an out-of-office
+    # answer sent to a customer with support copied in
+    colleague = AgentFactory(brands=[inbox.brand], email="cole@acme-staff.test")
+    to_colleague = mail(sender=agent.email, to=(colleague.email,), cc=("help@acme.test",), subject="FYI")
+    away = mail(sender=agent.email, to=("dora@customer.test",), cc=("help@acme.test",), subject="Out of office",
+                automated="auto_reply")
+    # when support receives them, then neither opens a ticket
+    assert pipeline.receive(inbox, to_colleague) is None and pipeline.receive(inbox, away) is None
+    assert not Ticket.objects.exists()
