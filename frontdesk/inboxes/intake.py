@@ -190,7 +190,7 @@ def _read(payload: Payload) -> _Ready | IntakeResult:
 
     inbox, raw = payload.inbox, payload.raw
     sha = hashlib.sha256(raw).hexdigest()
-    messages, error = _parse(inbox, raw, payload.headers or {})
+    messages, error = _parse(inbox, raw, _transport_headers(payload))
     key = dedup_key(
         messages[0] if messages else None, source=payload.source, provider_id=payload.provider_id, sha256=sha
     )
@@ -203,6 +203,19 @@ def _read(payload: Payload) -> _Ready | IntakeResult:
     )
     _store_raw(intake, raw)
     return _Ready(intake, messages, error, _prepare(pipeline, inbox, messages))
+
+
+def _transport_headers(payload: Payload) -> dict[str, str]:
+    """What the transport said besides the payload: its headers, and the recipients of its envelope (SMTP's
+    RCPT TO, a provider's envelope) as `Envelope-To`, which the headers of a mail may not show (Bcc, a reply
+    address the sending server rewrote in To)."""
+    headers = dict(payload.headers or {})
+    rcpt = (payload.envelope or {}).get("rcpt_to")
+    if isinstance(rcpt, list) and not any(k.lower() == "envelope-to" for k in headers):
+        named = [r for r in rcpt if isinstance(r, str) and "@" in r]
+        if named:
+            headers["Envelope-To"] = ", ".join(named)
+    return headers
 
 
 def _write(ready: _Ready) -> IntakeResult:

@@ -41,3 +41,13 @@ def mail(
         attachments=list(attachments),
         **fields,
     )
+
+
+def raw_mail(n: int, *, replying_to: int | None = None, sender: str = "ann@example.test") -> bytes:
+    """Mail number `n` as a mail client sends it (to help@acme.test), optionally answering mail `replying_to`."""
+    lines = [
+        f"From: Ann <{sender}>", "To: help@acme.test", f"Subject: Question {n}", f"Message-ID: <q{n}@mail.example.test>"
+    ]
+    if replying_to is not None:
+        lines += [f"In-Reply-To: <q{replying_to}@mail.example.test>", f"References: <q{replying_to}@mail.example.test>"]
+    return ("\r\n".join(lines) + f"\r\n\r\nQuestion number {n}.\r\n").encode()

@@ -7,17 +7,9 @@ import pytest
 from frontdesk.inboxes.batching import GroupCommit, NoActiveInbox
 from frontdesk.inboxes.intake import IntakeResult, Payload, receive_many
 from frontdesk.inboxes.models import Intake
+from frontdesk.inboxes.tests.inbound import raw_mail
 from frontdesk.tickets.choices import Direction
 from frontdesk.tickets.models import Message, Ticket
-
-
-def raw_mail(n: int, *, replying_to: int | None = None, sender: str = "ann@example.test") -> bytes:
-    lines = [
-        f"From: Ann <{sender}>", "To: help@acme.test", f"Subject: Question {n}", f"Message-ID: <q{n}@mail.example.test>"
-    ]
-    if replying_to is not None:
-        lines += [f"In-Reply-To: <q{replying_to}@mail.example.test>", f"References: <q{replying_to}@mail.example.test>"]
-    return ("\r\n".join(lines) + f"\r\n\r\nQuestion number {n}.\r\n").encode()
 
 
 def inbound() -> list[Message]:
@@ -74,3 +66,4 @@ def test_queued_jobs_are_taken_in_batches_and_each_is_answered_with_its_own_resu
     assert isinstance(results[4], NoActiveInbox)
     assert len(results[5]) == 1  # an inbox named twice is stored for once
     assert Intake.objects.count() == 4 and len(inbound()) == 4
+
