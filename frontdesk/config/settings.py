@@ -228,6 +228,12 @@ ANYMAIL = {
     # Amazon SNS asks to confirm a new subscription; confirming calls AWS (credentials from the usual AWS_* names).
     "AMAZON_SES_AUTO_CONFIRM_SNS_SUBSCRIPTIONS": env_bool("FRONTDESK_SES_CONFIRM_SUBSCRIPTIONS", True),
 }
+# Amazon SES posts through SNS, whose signature is always checked (see inboxes/adapters/email/sns.py). The SNS
+# topics (ARNs, comma-separated) whose posts are accepted: with them, SES needs no basic auth secret.
+SES_TOPIC_ARNS = [s.strip() for s in env("FRONTDESK_SES_TOPIC_ARNS", "").split(",") if s.strip()]
+# Where SNS signing certificates may come from (a regular expression; empty: Amazon SNS's own HTTPS hosts).
+# Not read from the environment: only tests, with a local certificate server, change it.
+SNS_CERT_URL_PATTERN = ""
 
 # API.
 API_RATE_LIMIT_PER_MINUTE = env_int("FRONTDESK_API_RATE_LIMIT_PER_MINUTE", 600)

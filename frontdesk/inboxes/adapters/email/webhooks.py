@@ -1,14 +1,15 @@
 """Inbound mail from email providers' webhooks (Mailgun, SendGrid, Postmark, Amazon SES), through django-anymail.
 
 `/inbound/email/<provider>/` (or `/inbound/email/<provider>/<token>/`, see below) runs anymail's inbound view
-for that provider, which checks the request (Mailgun's HMAC signature; the HTTP basic auth secret in the webhook
-URL, for every provider once it is set) and answers 400 to a request that fails the check, before anything is
-read. A provider whose secret is not configured is refused with 403: anymail alone would accept unsigned posts.
-Anymail then sends its `inbound` signal, and the receiver below keeps the message: the inbox is chosen by the
-envelope recipient exactly as the SMTP listener chooses it, and the raw MIME goes to `receive_raw` (the
-provider's event id is the dedup key of a mail without a Message-ID, so a replayed or retried post is stored
-once). The 200 answer leaves only after COMMIT; an error gives a 500 and the provider retries. Mail for an
-address no inbox has is answered 200 and dropped with a log line, so the provider does not retry it forever.
+for that provider, which checks the request (Mailgun's HMAC signature; Amazon SNS's signature for SES, see
+sns.py; the HTTP basic auth secret in the webhook URL, for every provider once it is set) and answers 400 to a
+request that fails the check, before anything is read. A provider whose secret is not configured is refused with
+403: anymail alone would accept unsigned posts. Anymail then sends its `inbound` signal, and the receiver below
+keeps the message: the inbox is chosen by the envelope recipient exactly as the SMTP listener chooses it, and
+the raw MIME goes to `receive_raw` (the provider's event id is the dedup key of a mail without a Message-ID, so
+a replayed or retried post is stored once). The 200 answer leaves only after COMMIT; an error gives a 500 and
+the provider retries. Mail for an address no inbox has is answered 200 and dropped with a log line, so the
+provider does not retry it forever.
 
 A URL with an inbox's `settings["webhook_token"]` sends every message it receives to that inbox, whatever the
 recipient: for providers that deliver from an address of their own (Postmark's `<hash>@inbound.postmarkapp.com`).
@@ -37,7 +38,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 
-from frontdesk.inboxes.adapters.email import recipients
+from frontdesk.inboxes.adapters.email import recipients, sns
 from frontdesk.inboxes.adapters.email.webhook_body import preload
 from frontdesk.inboxes.choices import ChannelKind
 from frontdesk.inboxes.models import Inbox
@@ -65,6 +66,24 @@ def _has_mailgun_key() -> bool:
     return bool(_anymail("MAILGUN_WEBHOOK_SIGNING_KEY"))
 
 
+def _has_ses_check() -> bool:
+    return _has_basic_auth() or bool(settings.SES_TOPIC_ARNS)
+
+
+def _sns_signed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Amazon SES: the post's SNS signature (and topic) is checked before anymail reads it."""
+
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            sns.verify(request.body)
+        except sns.Refused as exc:
+            logger.warning("inbound amazon_ses webhook refused: %s", exc)
+            return HttpResponse(f"{exc}\n", status=400, content_type="text/plain")
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 @dataclass(frozen=True)
 class Provider:
     source: str  # Intake.source
@@ -76,7 +95,7 @@ PROVIDERS = {
     "mailgun": Provider("mailgun", MailgunInboundWebhookView.as_view(), _has_mailgun_key),
     "sendgrid": Provider("sendgrid", SendGridInboundView.as_view(), _has_basic_auth),
     "postmark": Provider("postmark", PostmarkInboundWebhookView.as_view(), _has_basic_auth),
-    "amazon_ses": Provider("amazon_ses", AmazonSESInboundWebhookView.as_view(), _has_basic_auth),
+    "amazon_ses": Provider("amazon_ses", _sns_signed(AmazonSESInboundWebhookView.as_view()), _has_ses_check),
 }
 # anymail's esp_name -> our source name
 SOURCES = {"Mailgun": "mailgun", "SendGrid": "sendgrid", "Postmark": "postmark", "Amazon SES": "amazon_ses"}

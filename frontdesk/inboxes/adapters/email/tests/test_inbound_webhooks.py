@@ -15,6 +15,8 @@ from django.test import Client
 from frontdesk.inboxes.choices import ChannelKind
 from frontdesk.inboxes.models import Inbox, Intake
 from frontdesk.testing.factories import BrandFactory
+from frontdesk.testing.sns import URL_PATTERN as SNS_TEST_URLS
+from frontdesk.testing.sns import fake_sns, other_key
 from frontdesk.tickets.choices import Direction
 from frontdesk.tickets.models import Message, Ticket
 
@@ -324,6 +326,18 @@ def sns_notification(raw: bytes) -> dict[str, str]:
     }
 
 
+@pytest.fixture(autouse=True)
+def signer(settings):  # type: ignore[no-untyped-def]
+    """Amazon SNS's signing, with its certificate served on loopback (Amazon's hosts are out of reach)."""
+    from frontdesk.inboxes.adapters.email import sns
+
+    settings.SNS_CERT_URL_PATTERN = SNS_TEST_URLS
+    sns.forget()
+    with fake_sns() as fake:
+        yield fake
+    sns.forget()
+
+
 def post_sns(client: Client, body: dict[str, str], **headers: str):  # type: ignore[no-untyped-def]
     sns = {"HTTP_X_AMZ_SNS_MESSAGE_TYPE": body["Type"], "HTTP_X_AMZ_SNS_MESSAGE_ID": body["MessageId"]}
     return client.post(
@@ -331,10 +345,10 @@ def post_sns(client: Client, body: dict[str, str], **headers: str):  # type: ign
     )
 
 
-def test_amazon_ses_notification_is_stored_as_received(client, inbox):
+def test_amazon_ses_notification_is_stored_as_received(client, inbox, signer):
     raw = raw_mail()
 
-    response = post_sns(client, sns_notification(raw), HTTP_AUTHORIZATION=basic())
+    response = post_sns(client, signer.sign(sns_notification(raw)), HTTP_AUTHORIZATION=basic())
 
     assert response.status_code == 200
     intake = Intake.objects.get()
@@ -342,8 +356,8 @@ def test_amazon_ses_notification_is_stored_as_received(client, inbox):
     assert intake.envelope["provider_id"] == "jili9m351il3gkburn7o2f0u6788stij94c8ld01"
 
 
-def test_amazon_ses_without_credentials_is_challenged_and_with_wrong_ones_refused(client, inbox):
-    body = sns_notification(raw_mail())
+def test_amazon_ses_without_credentials_is_challenged_and_with_wrong_ones_refused(client, inbox, signer):
+    body = signer.sign(sns_notification(raw_mail()))
 
     # SNS sends credentials only after a 401 challenge
     challenged = post_sns(client, body)
@@ -357,14 +371,43 @@ def test_amazon_ses_without_credentials_is_challenged_and_with_wrong_ones_refuse
     assert Intake.objects.count() == 0
 
 
+def test_amazon_ses_posts_not_signed_by_amazon_sns_are_refused(client, inbox, signer):
+    # Given a notification signed with another key, one naming a certificate Amazon does not serve, one whose
+    # text was changed after signing, and one unsigned
+    body = sns_notification(raw_mail())
+    another_key = signer.sign(body, key=other_key())
+    foreign_cert = signer.sign(body) | {"SigningCertURL": "https://sns.evil.example/SimpleNotificationService.pem"}
+    altered = signer.sign(body) | {"Subject": "Something else"}
+    unsigned = body | {"Signature": ""}
+
+    # When they are posted with the right basic auth secret, then each is refused and nothing is stored
+    for forged in (another_key, foreign_cert, altered, unsigned):
+        assert post_sns(client, forged, HTTP_AUTHORIZATION=basic()).status_code == 400
+    assert client.post("/inbound/email/amazon_ses/", b"{not json", content_type="text/plain").status_code == 400
+    assert Intake.objects.count() == 0
+
+
+def test_amazon_ses_topics_allowed_by_arn_need_no_basic_auth_and_others_are_refused(client, inbox, signer, settings):
+    # Given no basic auth secret, only our topic allowed, and SNS signing with SHA-256 (signature version 2)
+    settings.ANYMAIL = {"WEBHOOK_SECRET": [], "AMAZON_SES_AUTO_CONFIRM_SNS_SUBSCRIPTIONS": False}
+    settings.SES_TOPIC_ARNS = ["arn:aws:sns:eu-west-1:111111111111:inbound"]
+    ours = signer.sign(sns_notification(raw_mail()), version="2")
+    theirs = signer.sign(sns_notification(raw_mail()) | {"TopicArn": "arn:aws:sns:us-east-1:999999999999:spam"})
+
+    # Then a post of our topic is stored, a correctly signed post of another topic is refused
+    assert post_sns(client, ours).status_code == 200
+    assert post_sns(client, theirs).status_code == 400
+    assert Intake.objects.count() == 1
+
+
 # -- common rules -----------------------------------------------------------------------------------------------
 
 
-def test_the_same_mail_by_two_providers_is_stored_once(client, inbox):
+def test_the_same_mail_by_two_providers_is_stored_once(client, inbox, signer):
     raw = raw_mail()
 
     post_mailgun(client, mailgun_fields(raw))
-    post_sns(client, sns_notification(raw), HTTP_AUTHORIZATION=basic())
+    post_sns(client, signer.sign(sns_notification(raw)), HTTP_AUTHORIZATION=basic())
     post_mailgun(client, mailgun_fields(raw))  # and Mailgun retrying
 
     assert Intake.objects.count() == 1 and inbound_messages().count() == 1
