@@ -225,6 +225,9 @@ ANYMAIL = {
     # every provider once set (SendGrid, Postmark and SES have nothing else); comma-separated to rotate it.
     "WEBHOOK_SECRET": [s for s in env("FRONTDESK_INBOUND_WEBHOOK_SECRET", "").split(",") if s],
     "MAILGUN_WEBHOOK_SIGNING_KEY": env("FRONTDESK_MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+    # SendGrid's public keys (base64, as its settings page shows them) for signed Inbound Parse and event posts.
+    "SENDGRID_INBOUND_WEBHOOK_VERIFICATION_KEY": env("FRONTDESK_SENDGRID_INBOUND_VERIFICATION_KEY", ""),
+    "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY": env("FRONTDESK_SENDGRID_EVENTS_VERIFICATION_KEY", ""),
     # Amazon SNS asks to confirm a new subscription; confirming calls AWS (credentials from the usual AWS_* names).
     "AMAZON_SES_AUTO_CONFIRM_SNS_SUBSCRIPTIONS": env_bool("FRONTDESK_SES_CONFIRM_SUBSCRIPTIONS", True),
 }

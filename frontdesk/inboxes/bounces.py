@@ -77,17 +77,6 @@ def receive_bounce(inbox: Inbox, message: InboundMessage, *, intake: Any = None)
         return None
     permanent = bool(info.get("permanent", True))
     reason = " ".join(str(p) for p in (info.get("status"), info.get("diagnostic")) if p).strip()
-    reason = reason[:500] or "The receiving mail server refused the message."
-    now = timezone.now()
-    if permanent:
-        tickets.set_delivery_status(original, DeliveryStatus.BOUNCED, error=reason, at=now)
-        mark_bouncing(inbox.brand_id, failed, reason=reason, at=now)
-    who = ", ".join(failed) or "the recipient"
-    text = (
-        f"The message to {who} bounced: {reason}"
-        if permanent
-        else f"Delivery to {who} is delayed; the mail server keeps trying: {reason}"
-    )
     metadata: dict[str, Any] = {
         "automatic": "bounce",
         "bounce": {**info, "failed_recipients": failed, "message_id": original.pk},
@@ -95,4 +84,23 @@ def receive_bounce(inbox: Inbox, message: InboundMessage, *, intake: Any = None)
     }
     if message.metadata.get(inbox.channel_kind):
         metadata[inbox.channel_kind] = {**message.metadata[inbox.channel_kind], "intake_id": metadata["intake_id"]}
+    return record_bounce(original, failed, reason, permanent=permanent, metadata=metadata)
+
+
+def record_bounce(
+    original: Message, failed: list[str], reason: str, *, permanent: bool, metadata: dict[str, Any]
+) -> Message:
+    """A bounce of `original` (from a bounce mail or a provider's event): a permanent one marks it bounced and
+    the addresses bouncing; either way the ticket gets a notice for its agents."""
+    reason = reason.strip()[:500] or "The receiving mail server refused the message."
+    now = timezone.now()
+    if permanent:
+        tickets.set_delivery_status(original, DeliveryStatus.BOUNCED, error=reason, at=now)
+        mark_bouncing(original.ticket.brand_id, failed, reason=reason, at=now)
+    who = ", ".join(failed) or "the recipient"
+    text = (
+        f"The message to {who} bounced: {reason}"
+        if permanent
+        else f"Delivery to {who} is delayed; the mail server keeps trying: {reason}"
+    )
     return tickets.add_system_message(original.ticket, text, metadata=metadata, at=now)

@@ -103,7 +103,10 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "deliveries"
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            models.Index(fields=["provider_id"], name="delivery_provider_id"),  # a provider's delivery events
+        ]
 
     def __str__(self) -> str:
         return f"delivery of message {self.message_id} ({self.status})"

@@ -28,11 +28,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from anymail.signals import inbound
-from anymail.webhooks.amazon_ses import AmazonSESInboundWebhookView
+from anymail.webhooks.amazon_ses import AmazonSESInboundWebhookView, AmazonSESTrackingWebhookView
 from anymail.webhooks.base import AnymailBaseWebhookView
-from anymail.webhooks.mailgun import MailgunInboundWebhookView
-from anymail.webhooks.postmark import PostmarkInboundWebhookView
-from anymail.webhooks.sendgrid import SendGridInboundWebhookView
+from anymail.webhooks.mailgun import MailgunInboundWebhookView, MailgunTrackingWebhookView
+from anymail.webhooks.postmark import PostmarkInboundWebhookView, PostmarkTrackingWebhookView
+from anymail.webhooks.sendgrid import (
+    SendGridBaseWebhookView,
+    SendGridInboundWebhookView,
+    SendGridTrackingWebhookView,
+)
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
@@ -46,11 +51,36 @@ from frontdesk.inboxes.models import Inbox
 logger = logging.getLogger(__name__)
 
 
+def _sendgrid_key(setting: str) -> Any:
+    key = _anymail(f"SENDGRID_{setting}_WEBHOOK_VERIFICATION_KEY")
+    if not key:
+        return None
+    pem = f"-----BEGIN PUBLIC KEY-----\n{key}\n-----END PUBLIC KEY-----"
+    return serialization.load_pem_public_key(pem.encode("ascii"))
+
+
 class SendGridInboundView(SendGridInboundWebhookView):
-    """Anymail's SendGrid view without its warning on every request that it no longer tests SendGrid (the
-    Inbound Parse format has not changed)."""
+    """Anymail's SendGrid Inbound Parse view, with SendGrid's signature checked when its verification key is set
+    (ECDSA over the timestamp and the body, as for SendGrid's event webhook; `X-Twilio-Email-Event-Webhook-*`
+    headers), and without anymail's warning on every request that it no longer tests SendGrid."""
+
+    key_setting_name = "inbound_webhook_verification_key"
 
     def __init__(self, **kwargs: Any) -> None:
+        self.webhook_verification_key = _sendgrid_key("INBOUND")
+        self.warn_if_no_basic_auth = self.webhook_verification_key is None
+        AnymailBaseWebhookView.__init__(self, **kwargs)
+
+    def validate_request(self, request: HttpRequest) -> None:
+        SendGridBaseWebhookView.validate_request(self, request)  # type: ignore[arg-type]  # skipped without a key
+
+
+class SendGridEventsView(SendGridTrackingWebhookView):
+    """Anymail's SendGrid event webhook view, without its warning on every request."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.webhook_verification_key = _sendgrid_key("TRACKING")
+        self.warn_if_no_basic_auth = self.webhook_verification_key is None
         AnymailBaseWebhookView.__init__(self, **kwargs)
 
 
@@ -64,6 +94,10 @@ def _has_basic_auth() -> bool:
 
 def _has_mailgun_key() -> bool:
     return bool(_anymail("MAILGUN_WEBHOOK_SIGNING_KEY"))
+
+
+def _has_sendgrid_check(kind: str) -> Callable[[], bool]:
+    return lambda: _has_basic_auth() or bool(_anymail(f"SENDGRID_{kind}_WEBHOOK_VERIFICATION_KEY"))
 
 
 def _has_ses_check() -> bool:
@@ -93,9 +127,16 @@ class Provider:
 
 PROVIDERS = {
     "mailgun": Provider("mailgun", MailgunInboundWebhookView.as_view(), _has_mailgun_key),
-    "sendgrid": Provider("sendgrid", SendGridInboundView.as_view(), _has_basic_auth),
+    "sendgrid": Provider("sendgrid", SendGridInboundView.as_view(), _has_sendgrid_check("INBOUND")),
     "postmark": Provider("postmark", PostmarkInboundWebhookView.as_view(), _has_basic_auth),
     "amazon_ses": Provider("amazon_ses", _sns_signed(AmazonSESInboundWebhookView.as_view()), _has_ses_check),
+}
+# Delivery events (tracking.py), checked the same way.
+TRACKING = {
+    "mailgun": Provider("mailgun", MailgunTrackingWebhookView.as_view(), _has_mailgun_key),
+    "sendgrid": Provider("sendgrid", SendGridEventsView.as_view(), _has_sendgrid_check("TRACKING")),
+    "postmark": Provider("postmark", PostmarkTrackingWebhookView.as_view(), _has_basic_auth),
+    "amazon_ses": Provider("amazon_ses", _sns_signed(AmazonSESTrackingWebhookView.as_view()), _has_ses_check),
 }
 # anymail's esp_name -> our source name
 SOURCES = {"Mailgun": "mailgun", "SendGrid": "sendgrid", "Postmark": "postmark", "Amazon SES": "amazon_ses"}
@@ -111,14 +152,29 @@ def inbox_for_token(token: str) -> Inbox | None:
     return None
 
 
-@csrf_exempt  # authenticated by the provider's signature or the basic auth secret, never by a session
-def inbound_view(request: HttpRequest, provider: str, token: str = "") -> HttpResponse:
-    spec = PROVIDERS.get(provider.replace("-", "_"))
+def _refusal(providers: dict[str, Provider], provider: str, what: str) -> HttpResponse | Provider:
+    spec = providers.get(provider.replace("-", "_"))
     if spec is None:
         return HttpResponse("Unknown provider.\n", status=404, content_type="text/plain")
     if not spec.configured():
-        logger.warning("inbound %s webhook called, but its secret is not configured: refused", spec.source)
+        logger.warning("%s %s webhook called, but its secret is not configured: refused", what, spec.source)
         return HttpResponse("This webhook is not configured.\n", status=403, content_type="text/plain")
+    return spec
+
+
+@csrf_exempt  # authenticated by the provider's signature or the basic auth secret, never by a session
+def tracking_view(request: HttpRequest, provider: str) -> HttpResponse:
+    spec = _refusal(TRACKING, provider, "tracking")
+    if isinstance(spec, HttpResponse):
+        return spec
+    return spec.view(request)
+
+
+@csrf_exempt  # authenticated by the provider's signature or the basic auth secret, never by a session
+def inbound_view(request: HttpRequest, provider: str, token: str = "") -> HttpResponse:
+    spec = _refusal(PROVIDERS, provider, "inbound")
+    if isinstance(spec, HttpResponse):
+        return spec
     inbox = inbox_for_token(token) if token else None
     if token and inbox is None:
         return HttpResponse("Unknown inbox.\n", status=404, content_type="text/plain")

@@ -188,6 +188,35 @@ def test_sendgrid_without_or_with_wrong_basic_auth_is_refused(client, inbox):
     assert Intake.objects.count() == 0
 
 
+def test_sendgrid_signed_inbound_parse_is_checked_against_sendgrids_key(client, inbox, settings):
+    # Given SendGrid's verification key set (signed Inbound Parse) and no basic auth secret
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    public = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    settings.ANYMAIL = {
+        "WEBHOOK_SECRET": [], "SENDGRID_INBOUND_WEBHOOK_VERIFICATION_KEY": base64.b64encode(public).decode()
+    }
+    body = encode_multipart(BOUNDARY, sendgrid_fields(raw_mail()))
+
+    def post(signer: ec.EllipticCurvePrivateKey, timestamp: str = str(int(time.time()))):  # type: ignore[no-untyped-def]
+        signature = base64.b64encode(signer.sign(timestamp.encode() + body, ec.ECDSA(hashes.SHA256()))).decode()
+        return client.generic(
+            "POST", "/inbound/email/sendgrid/", body, content_type=MULTIPART_CONTENT,
+            HTTP_X_TWILIO_EMAIL_EVENT_WEBHOOK_SIGNATURE=signature,
+            HTTP_X_TWILIO_EMAIL_EVENT_WEBHOOK_TIMESTAMP=timestamp,
+        )
+
+    # When it is signed by another key, or posted unsigned, then it is refused; signed by SendGrid's, stored
+    assert post(ec.generate_private_key(ec.SECP256R1())).status_code == 400
+    assert client.generic("POST", "/inbound/email/sendgrid/", body, content_type=MULTIPART_CONTENT).status_code == 400
+    assert Intake.objects.count() == 0
+    assert post(key).status_code == 200
+    assert Intake.objects.get().source == "sendgrid"
+
+
 # -- Postmark inbound: JSON, basic auth in the URL --------------------------------------------------------------
 
 
