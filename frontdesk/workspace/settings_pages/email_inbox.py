@@ -445,11 +445,14 @@ def connection_info(inbox: Inbox, site_url: str) -> dict[str, Any]:
                 "provider": name,
                 "url": f"{base}/inbound/email/{path}/",
                 "inbox_url": f"{base}/inbound/email/{path}/{token}/" if token else "",
+                # Where a provider that sends this inbox's replies reports bounces and deliveries.
+                "tracking_url": f"{base}/tracking/email/{path.removesuffix('_mime')}/",
             }
             for name, path in WEBHOOK_PATHS
         ],
         "basic_auth_set": bool(anymail.get("WEBHOOK_SECRET")),
         "mailgun_key_set": bool(anymail.get("MAILGUN_WEBHOOK_SIGNING_KEY")),
+        "sendgrid_key_set": bool(anymail.get("SENDGRID_INBOUND_WEBHOOK_VERIFICATION_KEY")),
         "smtp_host": getattr(django_settings, "SMTP_HOST", "127.0.0.1"),
         "smtp_port": getattr(django_settings, "SMTP_PORT", 2525),
         "address": inbox.address,

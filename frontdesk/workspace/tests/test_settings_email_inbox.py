@@ -75,6 +75,7 @@ def test_the_page_of_an_email_inbox_shows_its_sections_and_where_mail_comes_in(c
     for title in ("Addresses", "Replies", "Automatic acknowledgement", "Sending", "Fetching mail over IMAP"):
         assert f"<legend>{title}</legend>" in html
     assert "/inbound/email/mailgun_mime/" in html and "/inbound/email/amazon_ses/" in html
+    assert "/tracking/email/mailgun/" in html and "/tracking/email/postmark/" in html
     assert "Forward <code>support@acme.test</code>" in html and ":2525" in html
 
 
