@@ -219,12 +219,13 @@ def _part_as_text(part: Message) -> str:
 
 
 def _decoded_text(part: Message) -> str:
+    """The part's text, with line ends as "\n" (mail carries CRLF on the wire, some clients a lone CR)."""
     data = _payload_bytes(part)
     try:
         charset = part.get_content_charset()
     except Exception:
         charset = None
-    return decode_bytes(data, charset)
+    return decode_bytes(data, charset).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _payload_bytes(part: Message) -> bytes:

@@ -23,6 +23,21 @@ def test_alternative_gives_text_and_html_as_sent():
     assert parsed.attachments == []
 
 
+def test_line_ends_are_newlines_whatever_the_wire_carried():
+    # given the same mail as SMTP carries it (CRLF), quoted-printable, and one whose client wrote lone CRs
+    message = EmailMessage()
+    message["From"] = "jane@example.com"
+    message["Subject"] = "Lines"
+    message.set_content("First line\nSecond line\n\nGrüße", cte="quoted-printable")
+    message.add_alternative("<p>First</p>\n<p>Second</p>", subtype="html")
+    crlf = message.as_bytes().replace(b"\n", b"\r\n")
+    lone_cr = b"From: jane@example.com\r\nSubject: Old Mac\r\n\r\nFirst line\rSecond line\r"
+    # when parsed, then the texts have "\n" line ends only
+    parsed = parse_email(crlf)
+    assert parsed.text.strip() == "First line\nSecond line\n\nGrüße" and "\r" not in parsed.html
+    assert parse_email(lone_cr).text.strip() == "First line\nSecond line"
+
+
 def test_html_only_mail_gets_text_derived_from_html():
     # given an HTML-only mail with a Gmail quote container
     html = (
