@@ -79,6 +79,9 @@ def record(event: Any) -> bool:
 
 def on_tracking(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> None:
     """anymail's `tracking` signal."""
+    from frontdesk.inboxes.adapters.email.webhooks import receiving
+
+    receiving()
     record(event)
 
 

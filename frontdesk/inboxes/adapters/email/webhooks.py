@@ -167,7 +167,7 @@ def tracking_view(request: HttpRequest, provider: str) -> HttpResponse:
     spec = _refusal(TRACKING, provider, "tracking")
     if isinstance(spec, HttpResponse):
         return spec
-    return spec.view(request)
+    return _answer(spec, request)
 
 
 @csrf_exempt  # authenticated by the provider's signature or the basic auth secret, never by a session
@@ -183,9 +183,32 @@ def inbound_view(request: HttpRequest, provider: str, token: str = "") -> HttpRe
         return refused
     reset = _url_inbox.set(inbox.pk if inbox else None)
     try:
-        return spec.view(request)
+        return _answer(spec, request)
     finally:
         _url_inbox.reset(reset)
+
+
+# Set by the receivers: an error after it is ours (storing failed: 500, the provider retries); an error before
+# it is the payload's (anymail could not read what passed the checks: 400, retrying would not help).
+_receiving: ContextVar[bool] = ContextVar("frontdesk_webhook_receiving", default=False)
+
+
+def receiving() -> None:
+    """Called by a webhook's signal receiver when it starts to act on an event."""
+    _receiving.set(True)
+
+
+def _answer(spec: Provider, request: HttpRequest) -> HttpResponse:
+    reset = _receiving.set(False)
+    try:
+        return spec.view(request)
+    except Exception:
+        if _receiving.get():
+            raise
+        logger.warning("%s webhook: a %d-byte post could not be read", spec.source, len(request.body), exc_info=True)
+        return HttpResponse("The payload could not be read.\n", status=400, content_type="text/plain")
+    finally:
+        _receiving.reset(reset)
 
 
 # -- the receiver ----------------------------------------------------------------------------------------------
@@ -235,6 +258,7 @@ def on_inbound(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> None:
     """anymail's `inbound` signal: keep the message for each inbox its recipients reach."""
     from frontdesk.inboxes.intake import receive_raw
 
+    receiving()
     source = SOURCES.get(esp_name, esp_name.lower().replace(" ", "_"))
     message = event.message
     addresses = _envelope_recipients(esp_name, event) or _header_recipients(message)
