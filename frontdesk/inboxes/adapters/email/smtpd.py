@@ -72,6 +72,13 @@ class IntakeHandler:
                 return found
         return await self._run(recipients.inbox_id_for, address)
 
+    async def handle_EHLO(
+        self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname  # what aiosmtpd does itself when no handler hooks EHLO
+        # Commands sent ahead (RFC 2920) are read and answered in order: a sending server saves its round trips.
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
     ) -> str:

@@ -149,6 +149,31 @@ def test_the_listener_offers_size_and_utf8_and_relays_nothing(listener, acme):
     assert Intake.objects.count() == 0
 
 
+def test_a_pipelining_server_gets_its_answers_in_order(listener, acme):
+    # Given a sending server that sees PIPELINING and sends its envelope in one go (RFC 2920)
+    import socket
+
+    with socket.create_connection((listener.host, listener.port), timeout=10) as raw:
+        reader = raw.makefile("rb")
+        assert reader.readline().startswith(b"220")
+        raw.sendall(b"EHLO relay.example.test\r\n")
+        ehlo = [reader.readline()]
+        while ehlo[-1][3:4] == b"-":
+            ehlo.append(reader.readline())
+        assert b"250-PIPELINING\r\n" in ehlo
+        raw.sendall(
+            b"MAIL FROM:<zoe@example.test>\r\nRCPT TO:<nobody@acme.test>\r\nRCPT TO:<support@acme.test>\r\nDATA\r\n"
+        )
+        # Then each command is answered, in order, the unknown recipient refused and the known one accepted
+        answers = [reader.readline()[:3] for _ in range(4)]
+        assert answers == [b"250", b"550", b"250", b"354"]
+        raw.sendall(b"From: zoe@example.test\r\nSubject: Pipelined\r\n\r\nHello.\r\n.\r\nQUIT\r\n")
+        assert reader.readline().startswith(b"250 2.0.0") and reader.readline().startswith(b"221")
+
+    intake = Intake.objects.get()
+    assert intake.envelope["rcpt_to"] == ["support@acme.test"] and intake.envelope["helo"] == "relay.example.test"
+
+
 def test_mail_over_the_size_limit_is_refused_with_552(listener, acme):
     big = mail(body="x" * 76 + "\n")
     big.set_content(("y" * 76 + "\n") * (MAX_BYTES // 77 + 10))
