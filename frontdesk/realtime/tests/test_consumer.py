@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import pytest
+import pytest_asyncio
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 
 from frontdesk.realtime.consumers import WorkspaceConsumer
 from frontdesk.realtime.publish import relay_ticket_event
 from frontdesk.testing.factories import AgentFactory, BrandFactory, make_ticket
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _close_the_worker_threads_connections():  # type: ignore[no-untyped-def]
+    # sync_to_async runs the ORM in one long-lived thread; its connection would outlive the test database.
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 def _communicator(user):
