@@ -106,10 +106,10 @@ class IntakeHandler:
         routes: dict[str, int] = getattr(envelope, "frontdesk_inboxes", {})
         inbox_ids = list(dict.fromkeys(routes.values()))
         meta = {
-            "mail_from": envelope.mail_from or "",
-            "rcpt_to": list(envelope.rcpt_tos),
+            "mail_from": _text(envelope.mail_from or ""),
+            "rcpt_to": [_text(r) for r in envelope.rcpt_tos],
             "peer": _peer(session),
-            "helo": (session.host_name or "")[:255],
+            "helo": _text(session.host_name or "")[:255],
         }
         try:
             results = await asyncio.wrap_future(self.storing.submit(inbox_ids, raw, source="smtp", envelope=meta))
@@ -132,6 +132,12 @@ class IntakeHandler:
         self.lookups.shutdown(wait=True)
 
 
+def _text(value: str) -> str:
+    """A command argument as storable text: bytes that were no UTF-8 (kept by aiosmtpd as lone surrogates, which
+    PostgreSQL's JSON refuses) become U+FFFD."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _peer(session: Session) -> str:
     peer = session.peer
     if isinstance(peer, tuple | list) and peer:
@@ -146,8 +152,11 @@ class _Smtp(SMTP):
     line_length_limit = 1 << 20
 
     async def push(self, status: AnyStr) -> None:
-        if isinstance(status, str) and status.startswith("552 Error"):
-            status = TOO_BIG  # type: ignore[assignment]
+        if isinstance(status, str):
+            if status.startswith("552 Error"):
+                status = TOO_BIG  # type: ignore[assignment]
+            # An answer quoting what the client sent may hold bytes that were no UTF-8: escaped, never a crash.
+            status = status.encode("utf-8" if self.enable_SMTPUTF8 else "ascii", "backslashreplace")  # type: ignore[assignment]
         await super().push(status)
 
 

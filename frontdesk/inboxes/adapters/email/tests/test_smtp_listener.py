@@ -174,6 +174,35 @@ def test_a_pipelining_server_gets_its_answers_in_order(listener, acme):
     assert intake.envelope["rcpt_to"] == ["support@acme.test"] and intake.envelope["helo"] == "relay.example.test"
 
 
+def test_addresses_that_are_no_utf8_get_clean_answers_and_the_mail_is_kept(listener, acme):
+    # Given a sender whose MAIL FROM and one RCPT TO hold bytes that are no UTF-8
+    import socket
+
+    with socket.create_connection((listener.host, listener.port), timeout=10) as raw:
+        reader = raw.makefile("rb")
+
+        def ask(line: bytes) -> bytes:
+            raw.sendall(line + b"\r\n")
+            answer = reader.readline()
+            while answer[3:4] == b"-":
+                answer = reader.readline()
+            return answer
+
+        reader.readline()
+        assert ask(b"EHLO relay\xff.example.test").startswith(b"250")
+        assert ask(b"MAIL FROM:<z\xf6e@example.test>").startswith(b"250")
+        # Then the unknown address is refused with a 550 (its bad bytes escaped), the known one accepted
+        assert ask(b"RCPT TO:<\xff\xfe@acme.test>").startswith(b"550 5.1.1")
+        assert ask(b"RCPT TO:<support@acme.test>").startswith(b"250")
+        assert ask(b"DATA").startswith(b"354")
+        assert ask(b"From: zoe@example.test\r\nSubject: Bytes\r\n\r\nHello.\r\n.").startswith(b"250 2.0.0")
+
+    # And the mail is stored, its envelope as readable text
+    intake = Intake.objects.get()
+    assert intake.envelope["mail_from"] == "z\ufffde@example.test"
+    assert intake.envelope["helo"] == "relay\ufffd.example.test"
+
+
 def test_mail_over_the_size_limit_is_refused_with_552(listener, acme):
     big = mail(body="x" * 76 + "\n")
     big.set_content(("y" * 76 + "\n") * (MAX_BYTES // 77 + 10))
