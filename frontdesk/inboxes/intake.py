@@ -206,10 +206,13 @@ def _read(payload: Payload) -> _Ready | IntakeResult:
 
 
 def _transport_headers(payload: Payload) -> dict[str, str]:
-    """What the transport said besides the payload: its headers, and the recipients of its envelope (SMTP's
-    RCPT TO, a provider's envelope) as `Envelope-To`, which the headers of a mail may not show (Bcc, a reply
-    address the sending server rewrote in To)."""
+    """What the transport said besides the payload: its headers, the envelope's sender as `Envelope-From` (for
+    a mail whose From names nobody), and the recipients of its envelope (SMTP's RCPT TO, a provider's envelope)
+    as `Envelope-To`, which the headers of a mail may not show (Bcc, a reply address rewritten in To)."""
     headers = dict(payload.headers or {})
+    mail_from = (payload.envelope or {}).get("mail_from")
+    if isinstance(mail_from, str) and "@" in mail_from:
+        headers.setdefault("Envelope-From", mail_from)
     rcpt = (payload.envelope or {}).get("rcpt_to")
     if isinstance(rcpt, list) and not any(k.lower() == "envelope-to" for k in headers):
         named = [r for r in rcpt if isinstance(r, str) and "@" in r]

@@ -57,6 +57,16 @@ def _envelope_recipients(mail: Any, headers: dict[str, str]) -> list[str]:
     return found
 
 
+def _envelope_sender(mail: Any, headers: dict[str, str]) -> str:
+    """Who sent a mail whose From names no address: its Return-Path, else the transport's MAIL FROM."""
+    transport = {k.lower(): v for k, v in (headers or {}).items()}
+    for value in ((mail.headers or {}).get("return-path"), transport.get("envelope-from")):
+        address = str(value or "").strip().strip("<>").strip()
+        if "@" in address:
+            return address
+    return ""
+
+
 def to_inbound(mail: Any, headers: dict[str, str] | None = None) -> InboundMessage:
     """A parsed mail as the pipeline reads it (ParsedEmail -> InboundMessage)."""
     sender = mail.sender
@@ -89,7 +99,7 @@ def to_inbound(mail: Any, headers: dict[str, str] | None = None) -> InboundMessa
     }
     return InboundMessage(
         sender_kind="email",
-        sender_address=sender.address if sender else "",
+        sender_address=(sender.address if sender else "") or _envelope_sender(mail, headers or {}),
         sender_name=sender.name if sender else "",
         subject=mail.subject,
         text=mail.text,
