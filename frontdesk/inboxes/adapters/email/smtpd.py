@@ -151,6 +151,12 @@ class _Smtp(SMTP):
     # RFC 5321 limits lines to 1000 octets, but real senders write longer ones; the size limit still applies.
     line_length_limit = 1 << 20
 
+    def __init__(self, handler: Any, *, data_size_limit: int, **options: Any) -> None:
+        # A script that sends a mail with bare LF line ends sends one "line" as long as the mail (SMTP lines end
+        # in CRLF): allowed up to the size limit, so that such a mail is read rather than refused.
+        self.line_length_limit = max(type(self).line_length_limit, data_size_limit + 1024)
+        super().__init__(handler, data_size_limit=data_size_limit, **options)
+
     async def push(self, status: AnyStr) -> None:
         if isinstance(status, str):
             if status.startswith("552 Error"):

@@ -203,6 +203,21 @@ def test_addresses_that_are_no_utf8_get_clean_answers_and_the_mail_is_kept(liste
     assert intake.envelope["helo"] == "relay\ufffd.example.test"
 
 
+def test_a_big_mail_with_bare_line_feeds_is_read_not_refused(acme):
+    # Given a listener taking 3 MB, and a 1.3 MB mail a script sends with bare LF line ends (one SMTP "line")
+    message = mail(subject="Logs", body="log line\n" * 150_000)
+    raw = message.as_bytes()
+    assert b"\r\n" not in raw and len(raw) > 1_300_000
+
+    with smtp_listener(max_bytes=3_000_000, threads=1) as running, smtp(running) as client:
+        refused = client.sendmail("zoe@example.test", ["support@acme.test"], raw)
+
+    # Then it is stored as sent and its text read
+    assert refused == {}
+    assert Intake.objects.get().read_raw().rstrip(b"\r\n") == raw.rstrip(b"\n")
+    assert inbound_messages().get().body_text.count("log line") == 150_000
+
+
 def test_mail_over_the_size_limit_is_refused_with_552(listener, acme):
     big = mail(body="x" * 76 + "\n")
     big.set_content(("y" * 76 + "\n") * (MAX_BYTES // 77 + 10))
