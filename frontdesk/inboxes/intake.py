@@ -24,6 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from frontdesk.core.db import rows
+from frontdesk.core.errors import DomainError
 from frontdesk.inboxes.adapters.base import InboundMessage
 from frontdesk.inboxes.adapters.registry import get_adapter
 from frontdesk.inboxes.choices import IntakeStatus
@@ -265,7 +266,8 @@ def _run_pipeline(
             ]
     except Exception as exc:  # kept as failed with its reason: `reprocess` tries again after a fix
         logger.exception("inbox %s: intake %s could not be stored", inbox.pk, intake.pk)
-        intake.status, intake.error = IntakeStatus.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
+        reason = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"  # for people
+        intake.status, intake.error = IntakeStatus.FAILED, reason[:2000]
         return
     first = next((m for m in stored if m is not None), None)
     intake.message = first
@@ -279,7 +281,8 @@ def reprocess(intake: Intake) -> IntakeResult:
     if intake.status != IntakeStatus.FAILED:
         return IntakeResult(intake, duplicate=True)
     raw = intake.read_raw()
-    messages, error = _parse(intake.inbox, raw, {})
+    transport = _transport_headers(Payload(intake.inbox, raw, intake.source, intake.envelope))
+    messages, error = _parse(intake.inbox, raw, transport)
     with transaction.atomic():
         if error or not messages:
             intake.error = error or "The payload holds no message."

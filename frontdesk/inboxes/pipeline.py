@@ -111,6 +111,8 @@ def receive(
         return None
     if found.action == "bounce":
         return bounces.receive_bounce(inbox, message, intake=intake)
+    if not found.sender:
+        raise ValidationFailed("The mail names no sender: no address in From, Sender, Return-Path or the envelope.")
     thread = found.thread
     if thread is None and early and _may_thread(message):
         # Read before the transaction: a message it refers to may have been committed since. Look again, so

@@ -10,6 +10,7 @@ from frontdesk.accounts import permissions
 from frontdesk.accounts.models import Agent
 from frontdesk.core.errors import NotFound
 from frontdesk.inboxes import errors
+from frontdesk.inboxes.choices import IntakeStatus
 from frontdesk.inboxes.models import KEPT, Delivery, Inbox, Intake
 
 
@@ -63,3 +64,20 @@ def deliveries_of(message_ids: Iterable[int]) -> dict[int, Delivery]:
     if not ids:
         return {}
     return {d.message_id: d for d in Delivery.objects.filter(message_id__in=ids)}
+
+
+def unread_intakes(actor: Agent, inbox: Inbox, *, limit: int = 50) -> list[Intake]:
+    """What the inbox received but could not make into a message (newest first), for its brand's admins."""
+    permissions.require_admin(actor)
+    permissions.require(permissions.can_see_brand(actor, inbox.brand_id), "You do not work for this brand.")
+    qs = Intake.objects.filter(inbox=inbox, status=IntakeStatus.FAILED).defer("content").order_by("-id")
+    return list(qs[:limit])
+
+
+def get_intake(actor: Agent, inbox: Inbox, intake_id: int) -> Intake:
+    """One intake of the inbox, for its brand's admins; another inbox's or brand's is not found."""
+    permissions.require_admin(actor)
+    intake = Intake.objects.filter(inbox=inbox, pk=intake_id).first()
+    if intake is None or not permissions.can_see_brand(actor, inbox.brand_id):
+        raise NotFound(f"Received payload {intake_id} does not exist here.", code=errors.INTAKE_NOT_FOUND)
+    return intake

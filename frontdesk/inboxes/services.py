@@ -11,7 +11,7 @@ from frontdesk.core.events import publish
 from frontdesk.core.models import Brand
 from frontdesk.inboxes import errors, events
 from frontdesk.inboxes.choices import ChannelKind
-from frontdesk.inboxes.models import Inbox
+from frontdesk.inboxes.models import Inbox, Intake
 
 
 def _check_team(brand_id: int, team: Team | None) -> None:
@@ -67,3 +67,13 @@ def update_inbox(actor: Agent, inbox: Inbox, **changes: Any) -> Inbox:
     inbox.save(update_fields=[*changes, "updated_at"])
     publish(events.INBOX_UPDATED, {"inbox_id": inbox.pk})
     return inbox
+
+
+def read_again(actor: Agent, intake: Intake) -> Intake:
+    """An admin asks to read a payload that could not be made into a message again (after a fix, or once what
+    it lacked is there): it becomes a message, or stays failed with the new reason."""
+    from frontdesk.inboxes.intake import reprocess
+
+    permissions.require_admin(actor)
+    permissions.require(permissions.can_see_brand(actor, intake.brand_id), "You do not work for this brand.")
+    return reprocess(intake).intake

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
 
 from frontdesk.accounts import queries as account_queries
 from frontdesk.inboxes import queries, services
@@ -83,7 +84,37 @@ def inbox_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if channel_form is not None:
         context["connection"] = connection_info(inbox, settings.SITE_URL)
         context["env_set"] = {name for name, is_set in env_status(_named_variables(channel_form)).items() if is_set}
+        context["unread"] = queries.unread_intakes(me, inbox)
     return render(request, "workspace/settings/inboxes/form.html", context, page="inboxes")
+
+
+@admin_page("POST")
+def intake_retry(request: HttpRequest, pk: int, intake_id: int) -> HttpResponse:
+    """Read a received payload that could not be made into a message again."""
+    me = actor(request)
+    intake = queries.get_intake(me, queries.get_inbox(me, pk), intake_id)
+    read = services.read_again(me, intake)
+    if read.message is not None:
+        messages.success(request, f"Read again: it is now a message on ticket #{read.message.ticket.number}.")
+    else:
+        messages.error(request, f"Read again, still not a message: {read.error or read.get_status_display()}")
+    return redirect("settings:inbox_edit", pk=pk)
+
+
+@admin_page()
+def intake_original(request: HttpRequest, pk: int, intake_id: int) -> HttpResponse:
+    """A received payload as it came, as a plain-text download (never rendered)."""
+    me = actor(request)
+    intake = queries.get_intake(me, queries.get_inbox(me, pk), intake_id)
+    try:
+        raw = intake.read_raw()
+    except (FileNotFoundError, ValueError):
+        raise Http404("This payload is missing from storage.") from None
+    response = HttpResponse(raw, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"received-{intake.pk}.eml")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _named_variables(form: EmailInboxForm) -> list[str]:
