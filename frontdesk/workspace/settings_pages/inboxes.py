@@ -6,13 +6,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
 
 from frontdesk.accounts import queries as account_queries
 from frontdesk.inboxes import queries, services
 from frontdesk.inboxes.choices import ChannelKind
+from frontdesk.workspace.originals import original_response
 from frontdesk.workspace.settings_pages.email_inbox import (
     EmailInboxForm,
     connection_info,
@@ -102,19 +103,12 @@ def intake_retry(request: HttpRequest, pk: int, intake_id: int) -> HttpResponse:
 
 
 @admin_page()
-def intake_original(request: HttpRequest, pk: int, intake_id: int) -> HttpResponse:
+def intake_original(request: HttpRequest, pk: int, intake_id: int) -> HttpResponseBase:
     """A received payload as it came, as a plain-text download (never rendered)."""
     me = actor(request)
     intake = queries.get_intake(me, queries.get_inbox(me, pk), intake_id)
-    try:
-        raw = intake.read_raw()
-    except (FileNotFoundError, ValueError):
-        raise Http404("This payload is missing from storage.") from None
-    response = HttpResponse(raw, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, f"received-{intake.pk}.eml")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return original_response(intake, f"received-{intake.pk}.eml")
+
 
 
 def _named_variables(form: EmailInboxForm) -> list[str]:

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render as django_render
 from django.views.decorators.http import require_http_methods
 
@@ -18,13 +19,13 @@ from frontdesk.accounts import permissions
 from frontdesk.accounts.models import Agent
 from frontdesk.core.errors import DomainError, NotFound, PermissionDenied
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]  # a page, or a download (streamed)
 T = TypeVar("T")
 
 
 def _guarded(view: View, *, admin: bool, methods: tuple[str, ...]) -> View:
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if admin and not permissions.is_admin(request.user):  # type: ignore[arg-type]
             raise DjangoPermissionDenied("Only admins can change settings.")
         try:

@@ -7,7 +7,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 
 from frontdesk.accounts import permissions
 from frontdesk.accounts import queries as accounts
@@ -22,11 +21,12 @@ from frontdesk.tickets.services import add_note, log_ticket, post_reply, update_
 from frontdesk.workspace import listing
 from frontdesk.workspace.forms import NewTicketForm, property_changes, uploads
 from frontdesk.workspace.mail import IMAGES_CSP
+from frontdesk.workspace.originals import DOWNLOAD_CSP, original_response
 from frontdesk.workspace.ticket_page import ticket_context
 from frontdesk.workspace.views.common import actor, flash_error, is_htmx, page
 
 # Attachments never run as part of our pages: no scripts, no plugins, a sandboxed origin even when opened.
-ATTACHMENT_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+ATTACHMENT_CSP = DOWNLOAD_CSP
 
 
 def _ticket(request: HttpRequest, number: int) -> Ticket:
@@ -71,22 +71,7 @@ def ticket_live(request: HttpRequest, number: int) -> HttpResponse:
 def message_original(request: HttpRequest, message_id: int) -> HttpResponseBase:
     """The message as it was received (an email's .eml), as a plain-text download: never rendered as a page."""
     intake = inbox_queries.original_of(actor(request), message_id)
-    filename, content_type = f"message-{message_id}.eml", "text/plain; charset=utf-8"
-    response: HttpResponseBase
-    if intake.content is not None:  # kept in the database row
-        response = HttpResponse(bytes(intake.content), content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-    else:  # a big one, kept in file storage: streamed
-        try:
-            handle = intake.raw.open("rb")
-        except (FileNotFoundError, ValueError):
-            raise Http404("The original of this message is missing from storage.") from None
-        response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = ATTACHMENT_CSP
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return original_response(intake, f"message-{message_id}.eml")
 
 
 @page("POST")

@@ -59,29 +59,36 @@ def _sendgrid_key(setting: str) -> Any:
     return serialization.load_pem_public_key(pem.encode("ascii"))
 
 
-class SendGridInboundView(SendGridInboundWebhookView):
-    """Anymail's SendGrid Inbound Parse view, with SendGrid's signature checked when its verification key is set
-    (ECDSA over the timestamp and the body, as for SendGrid's event webhook; `X-Twilio-Email-Event-Webhook-*`
-    headers), and without anymail's warning on every request that it no longer tests SendGrid."""
+class _SendGridKey:
+    """SendGrid's public key of one kind of post (`key_kind`: INBOUND, TRACKING), loaded per request so that a
+    changed setting counts at once; without it only basic auth protects the post. Also leaves out anymail's
+    warning on every request that it no longer tests SendGrid (the formats have not changed)."""
 
-    key_setting_name = "inbound_webhook_verification_key"
+    key_kind = ""
+    webhook_verification_key: Any
+    warn_if_no_basic_auth: bool
 
     def __init__(self, **kwargs: Any) -> None:
-        self.webhook_verification_key = _sendgrid_key("INBOUND")
+        self.webhook_verification_key = _sendgrid_key(self.key_kind)
         self.warn_if_no_basic_auth = self.webhook_verification_key is None
-        AnymailBaseWebhookView.__init__(self, **kwargs)
+        AnymailBaseWebhookView.__init__(self, **kwargs)  # type: ignore[arg-type]
+
+
+class SendGridInboundView(_SendGridKey, SendGridInboundWebhookView):
+    """SendGrid's Inbound Parse, its signature checked when its key is set (ECDSA over the timestamp and the
+    body, as for its event webhook; `X-Twilio-Email-Event-Webhook-*` headers)."""
+
+    key_kind = "INBOUND"
+    key_setting_name = "inbound_webhook_verification_key"
 
     def validate_request(self, request: HttpRequest) -> None:
         SendGridBaseWebhookView.validate_request(self, request)  # type: ignore[arg-type]  # skipped without a key
 
 
-class SendGridEventsView(SendGridTrackingWebhookView):
-    """Anymail's SendGrid event webhook view, without its warning on every request."""
+class SendGridEventsView(_SendGridKey, SendGridTrackingWebhookView):
+    """SendGrid's event webhook (anymail checks its signature when the key is set)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        self.webhook_verification_key = _sendgrid_key("TRACKING")
-        self.warn_if_no_basic_auth = self.webhook_verification_key is None
-        AnymailBaseWebhookView.__init__(self, **kwargs)
+    key_kind = "TRACKING"
 
 
 def _anymail(name: str) -> Any:
